@@ -1,0 +1,31 @@
+"""gan_helpers: the small library behind the GAN Workbook notebooks.
+
+Layers, bottom up: data, models, losses -> training, metrics -> plots -> widgets.
+"""
+import os as _os
+
+# Hide TensorFlow's C++ start-up chatter (CUDA probing, CPU flags) unless asked for.
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from .data import (gaussian_mixture_1d, grid_centres, grid_of_gaussians, load_mnist,  # noqa: E402
+                   mnist_dataset, ring_centres, ring_of_gaussians, to_unit_range)
+from .losses import (bce_with_logits, discriminator_loss, generator_loss_minimax,  # noqa: E402
+                     generator_loss_non_saturating)
+from .models import (dcgan_discriminator, dcgan_generator, dense_discriminator,  # noqa: E402
+                     dense_generator)
+from .plots import image_grid, plot_losses, save_image_grid, show_images  # noqa: E402
+from .runtime import device_report, in_colab, profile, profile_name, set_seed  # noqa: E402
+from .training import GAN, ImageGridCallback, new_run_dir  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "load_mnist", "mnist_dataset", "to_unit_range", "ring_of_gaussians", "grid_of_gaussians",
+    "ring_centres", "grid_centres", "gaussian_mixture_1d",
+    "dense_generator", "dense_discriminator", "dcgan_generator", "dcgan_discriminator",
+    "bce_with_logits", "discriminator_loss", "generator_loss_minimax",
+    "generator_loss_non_saturating",
+    "GAN", "ImageGridCallback", "new_run_dir",
+    "image_grid", "save_image_grid", "show_images", "plot_losses",
+    "device_report", "profile", "profile_name", "set_seed", "in_colab",
+]

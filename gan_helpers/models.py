@@ -1,0 +1,93 @@
+"""Generators and discriminators. Every discriminator returns *logits* (no sigmoid):
+the losses in :mod:`gan_helpers.losses` apply the sigmoid inside a numerically stable
+cross-entropy."""
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import layers
+
+
+def _as_shape(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def dense_generator(latent_dim=100, widths=(128, 256), output_shape=(28, 28, 1),
+                    activation="relu", output_activation="tanh", name="dense_generator"):
+    """A dense (MLP, "BP network") generator: z -> widths... -> prod(output_shape) -> reshape.
+
+    The default is a common tutorial's G (100 -> 128 -> 256 -> 784, tanh). For 2-D toy
+    data use ``output_shape=2`` and ``output_activation=None`` (linear).
+    """
+    output_shape = _as_shape(output_shape)
+    z = keras.Input((latent_dim,), name="z")
+    h = z
+    for i, w in enumerate(widths):
+        h = layers.Dense(w, activation=activation, name=f"dense_{i}")(h)
+    h = layers.Dense(math.prod(output_shape), activation=output_activation, name="out")(h)
+    if len(output_shape) > 1:
+        h = layers.Reshape(output_shape, name="image")(h)
+    return keras.Model(z, h, name=name)
+
+
+def dense_discriminator(input_shape=(28, 28, 1), widths=(128, 64), activation="relu",
+                        dropout=0.0, name="dense_discriminator"):
+    """A dense (MLP) discriminator: x -> flatten -> widths... -> 1 logit.
+
+    The default is a common tutorial's D (784 -> 128 -> 64 -> 1).
+    """
+    x = keras.Input(_as_shape(input_shape), name="x")
+    h = layers.Flatten(name="flatten")(x) if len(_as_shape(input_shape)) > 1 else x
+    for i, w in enumerate(widths):
+        h = layers.Dense(w, activation=activation, name=f"dense_{i}")(h)
+        if dropout:
+            h = layers.Dropout(dropout, name=f"dropout_{i}")(h)
+    logit = layers.Dense(1, name="logit")(h)
+    return keras.Model(x, logit, name=name)
+
+
+def dcgan_generator(latent_dim=100, width=1.0, name="dcgan_generator"):
+    """The TF DCGAN tutorial's generator (28x28x1 MNIST, tanh output in [-1, 1]).
+
+    Dense(7*7*256, no bias) -> BN -> LeakyReLU -> Reshape(7, 7, 256) ->
+    Conv2DTranspose(128, 5, s=1) -> BN -> LeakyReLU -> Conv2DTranspose(64, 5, s=2) -> BN ->
+    LeakyReLU -> Conv2DTranspose(1, 5, s=2, tanh); 'same' padding, no biases.
+    ``width`` scales the channel counts (1.0 = the tutorial's).
+    """
+    c = [max(1, int(round(k * width))) for k in (256, 128, 64)]
+    z = keras.Input((latent_dim,), name="z")
+    h = layers.Dense(7 * 7 * c[0], use_bias=False, name="project")(z)
+    h = layers.BatchNormalization(name="bn_0")(h)
+    h = layers.LeakyReLU(name="lrelu_0")(h)
+    h = layers.Reshape((7, 7, c[0]), name="reshape")(h)  # 7x7
+    h = layers.Conv2DTranspose(c[1], 5, strides=1, padding="same", use_bias=False, name="up_1")(h)
+    h = layers.BatchNormalization(name="bn_1")(h)
+    h = layers.LeakyReLU(name="lrelu_1")(h)  # 7x7
+    h = layers.Conv2DTranspose(c[2], 5, strides=2, padding="same", use_bias=False, name="up_2")(h)
+    h = layers.BatchNormalization(name="bn_2")(h)
+    h = layers.LeakyReLU(name="lrelu_2")(h)  # 14x14
+    # float32 output even under a mixed-precision policy: images feed metrics and plots.
+    img = layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False,
+                                 activation="tanh", dtype="float32", name="image")(h)  # 28x28
+    return keras.Model(z, img, name=name)
+
+
+def dcgan_discriminator(width=1.0, dropout=0.3, input_shape=(28, 28, 1),
+                        name="dcgan_discriminator"):
+    """The TF DCGAN tutorial's discriminator, returning one logit per image.
+
+    Conv2D(64, 5, s=2) -> LeakyReLU -> Dropout(0.3) -> Conv2D(128, 5, s=2) -> LeakyReLU ->
+    Dropout(0.3) -> Flatten -> Dense(1). ``width`` scales the channel counts.
+    """
+    c = [max(1, int(round(k * width))) for k in (64, 128)]
+    x = keras.Input(input_shape, name="x")
+    h = layers.Conv2D(c[0], 5, strides=2, padding="same", name="conv_1")(x)  # 14x14
+    h = layers.LeakyReLU(name="lrelu_1")(h)
+    h = layers.Dropout(dropout, name="dropout_1")(h)
+    h = layers.Conv2D(c[1], 5, strides=2, padding="same", name="conv_2")(h)  # 7x7
+    h = layers.LeakyReLU(name="lrelu_2")(h)
+    h = layers.Dropout(dropout, name="dropout_2")(h)
+    h = layers.Flatten(name="flatten")(h)
+    logit = layers.Dense(1, dtype="float32", name="logit")(h)
+    return keras.Model(x, logit, name=name)

@@ -1,0 +1,122 @@
+"""The machine and the run profile: what device we are on, and how big to make things."""
+from __future__ import annotations
+
+import os
+import sys
+
+PROFILE_ENV = "GAN_WORKBOOK_PROFILE"
+PROFILES = ("smoke", "quick", "full")
+
+
+def in_colab():
+    return "google.colab" in sys.modules
+
+
+def device_report(verbose=True):
+    """Describe the accelerator and enable GPU memory growth; returns a dict.
+
+    Memory growth stops TensorFlow from reserving all GPU memory at start-up, which
+    matters on Colab when several notebooks share one GPU. It must be set before the
+    GPU is first used; if it is too late, the report says so.
+    """
+    import keras
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    tpus = tf.config.list_logical_devices("TPU")
+    growth = []
+    for gpu in gpus:
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:  # GPU already initialised
+            pass
+        growth.append(bool(tf.config.experimental.get_memory_growth(gpu)))
+    kind = "TPU" if tpus else "GPU" if gpus else "CPU"
+    details = [tf.config.experimental.get_device_details(g).get("device_name", g.name) for g in gpus]
+    report = {
+        "device": kind,
+        "gpus": details,
+        "n_gpus": len(gpus),
+        "n_tpu_cores": len(tpus),
+        "memory_growth": bool(growth) and all(growth),
+        "colab": in_colab(),
+        "cpu_cores": os.cpu_count(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "python": sys.version.split()[0],
+    }
+    if verbose:
+        where = "Google Colab" if report["colab"] else "local machine"
+        print(f"Device: {kind} on {where} | TF {report['tensorflow']}, Keras {report['keras']}, "
+              f"Python {report['python']}, {report['cpu_cores']} CPU cores")
+        for name, g in zip(details, growth):
+            print(f"  GPU: {name} (memory growth {'on' if g else 'off: set it before first use'})")
+        if kind == "CPU":
+            print("  No GPU: notebooks default to the 'quick' profile (minutes on a laptop CPU).")
+    return report
+
+
+def has_gpu():
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def profile_name():
+    """The active profile: ``$GAN_WORKBOOK_PROFILE``, else 'full' with a GPU, else 'quick'."""
+    name = os.environ.get(PROFILE_ENV, "").strip().lower()
+    if not name:
+        return "full" if has_gpu() else "quick"
+    if name not in PROFILES:
+        raise ValueError(f"{PROFILE_ENV}={name!r} is not a profile; use one of: "
+                         f"{', '.join(PROFILES)} (smoke = seconds, for tests; quick = minutes "
+                         "on a laptop CPU; full = the real experiment on a GPU).")
+    return name
+
+
+class Settings(dict):
+    """The sizes in force: a dict that also allows attribute access (``cfg.epochs``)."""
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(f"this profile has no setting {key!r}; it has: "
+                                 f"{', '.join(sorted(self))}") from None
+
+
+def profile(smoke, quick, full, verbose=True):
+    """Pick this notebook's sizes for the active profile and print them.
+
+    Each notebook states its sizes for all three profiles side by side, so only sizes
+    differ between profiles, never the code path::
+
+        cfg = profile(smoke=dict(epochs=1, n=512), quick=dict(epochs=5, n=5000),
+                      full=dict(epochs=50, n=60000))
+    """
+    table = {"smoke": smoke, "quick": quick, "full": full}
+    keys = set(smoke)
+    for name, sizes in table.items():
+        if set(sizes) != keys:
+            raise ValueError(f"profile: '{name}' names {sorted(sizes)} but 'smoke' names "
+                             f"{sorted(keys)}; every profile must set the same sizes.")
+    name = profile_name()
+    cfg = Settings(table[name])
+    cfg["profile"] = name
+    if verbose:
+        source = f"{PROFILE_ENV}={os.environ[PROFILE_ENV]}" if os.environ.get(PROFILE_ENV) \
+            else ("default: a GPU is present" if name == "full" else "default: no GPU")
+        sizes = ", ".join(f"{k}={v}" for k, v in table[name].items())
+        print(f"Profile '{name}' ({source}): {sizes}")
+    return cfg
+
+
+def set_seed(seed=0, deterministic=False):
+    """Seed Python, NumPy and TensorFlow/Keras. ``deterministic=True`` also makes TF ops
+    deterministic (bitwise-repeatable CPU runs, somewhat slower)."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()

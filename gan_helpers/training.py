@@ -1,0 +1,200 @@
+"""The GAN trainer: a ``keras.Model`` whose ``train_step`` plays the two-player game.
+
+Training is ``gan.fit(dataset, epochs=...)``, so progress bars, History and callbacks
+come from Keras. Style after the keras-io GAN examples (``compile(d_optimizer,
+g_optimizer, ...)``, loss trackers, a ``SeedGenerator`` for the noise).
+"""
+from __future__ import annotations
+
+import os
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from . import losses as L
+from .plots import save_image_grid
+
+
+class GAN(keras.Model):
+    """Generator + discriminator trained with alternating gradient steps.
+
+    Each ``train_step`` does ``d_steps`` discriminator updates (real batch vs. a fresh
+    fake batch) and then one generator update on another fresh fake batch. The batch
+    size is read from the data, so a short last batch cannot break the noise shape.
+
+    Args:
+        generator: maps latent vectors (batch, latent_dim) to samples.
+        discriminator: maps samples to logits (batch, 1).
+        latent_dim: defaults to the generator's input size.
+        d_steps: discriminator updates per generator update.
+        seed: seeds the noise ``SeedGenerator`` (a model variable, so it is checkpointed).
+    """
+
+    def __init__(self, generator, discriminator, latent_dim=None, d_steps=1, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        g_in = generator.input_shape
+        self.latent_dim = int(latent_dim or g_in[-1])
+        if g_in[-1] is not None and self.latent_dim != g_in[-1]:
+            raise ValueError(f"GAN: latent_dim={self.latent_dim} but the generator expects "
+                             f"{g_in[-1]}-dimensional noise; pass latent_dim={g_in[-1]} or omit it.")
+        if int(d_steps) < 1:
+            raise ValueError(f"GAN: d_steps must be >= 1, got {d_steps}.")
+        self.d_steps = int(d_steps)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")  # mean D(x) on real data
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")  # mean D(G(z))
+
+    def compile(self, d_optimizer, g_optimizer, generator_loss="non_saturating",
+                real_target=1.0, fake_target=0.0, jit_compile="auto", **kwargs):
+        """Choose the optimisers and losses.
+
+        ``generator_loss``: 'non_saturating' (default), 'minimax', or a function of the
+        fake logits. ``real_target`` < 1 is one-sided label smoothing. ``jit_compile``
+        ('auto', True, False) is passed to Keras: 'auto' uses XLA only on a GPU.
+        Under the 'mixed_float16' policy both optimisers get loss scaling (Keras would
+        only wrap the single optimizer it is given).
+        """
+        super().compile(jit_compile=jit_compile, **kwargs)
+        if d_optimizer is g_optimizer:
+            raise ValueError("GAN.compile: pass two distinct optimizer objects; a shared one "
+                             "would mix the two players' moment estimates.")
+        self.d_optimizer = _maybe_loss_scale(d_optimizer)
+        self.g_optimizer = _maybe_loss_scale(g_optimizer)
+        self.generator_loss = L.get_generator_loss(generator_loss)
+        self.real_target = float(real_target)
+        self.fake_target = float(fake_target)
+        L.discriminator_loss(tf.zeros((1, 1)), tf.zeros((1, 1)), self.real_target,
+                             self.fake_target)  # validates the targets now, not mid-fit
+
+    def fit(self, *args, shuffle=False, **kwargs):
+        # tf.data pipelines shuffle themselves; Keras would only warn about shuffle=True.
+        return super().fit(*args, shuffle=shuffle, **kwargs)
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    def sample_latent(self, n):
+        """``n`` standard-normal latent vectors from the model's own seeded generator."""
+        return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
+
+    def generate(self, n=None, z=None, batch_size=500):
+        """Samples from the generator (inference mode) as a NumPy array."""
+        if z is None:
+            if n is None:
+                raise ValueError("GAN.generate: pass n (a number of samples) or z (latents).")
+            z = self.sample_latent(n)
+        z = np.asarray(z, dtype=np.float32)
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"GAN.generate: z must have shape (n, {self.latent_dim}), "
+                             f"got {z.shape}.")
+        return self.generator.predict(z, batch_size=batch_size, verbose=0)
+
+    def _apply(self, optimizer, loss, tape, variables):
+        grads = tape.gradient(loss, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        batch = tf.shape(real)[0]
+        # Under tf.distribute the optimiser sums replica gradients: scale to a global mean.
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        for _ in range(self.d_steps):
+            z = self.sample_latent(batch)
+            with tf.GradientTape() as tape:
+                fake = self.generator(z, training=True)
+                real_logits = self.discriminator(real, training=True)
+                fake_logits = self.discriminator(fake, training=True)
+                d_loss = L.discriminator_loss(real_logits, fake_logits,
+                                              self.real_target, self.fake_target)
+                scaled = _scale_loss(self.d_optimizer, d_loss / replicas)
+            self._apply(self.d_optimizer, scaled, tape, self.discriminator.trainable_weights)
+        z = self.sample_latent(batch)
+        with tf.GradientTape() as tape:
+            fake_logits = self.discriminator(self.generator(z, training=True), training=True)
+            g_loss = self.generator_loss(fake_logits)
+            scaled = _scale_loss(self.g_optimizer, g_loss / replicas)
+        self._apply(self.g_optimizer, scaled, tape, self.generator.trainable_weights)
+
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.d_real_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(real_logits, tf.float32))))
+        self.d_fake_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(fake_logits, tf.float32))))
+        return {m.name: m.result() for m in self.metrics}
+
+
+def _maybe_loss_scale(optimizer):
+    if (keras.config.dtype_policy().name == "mixed_float16"
+            and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def _scale_loss(optimizer, loss):
+    # LossScaleOptimizer multiplies the loss (and later divides the gradients) so that
+    # float16 gradients do not underflow; other optimisers return the loss unchanged.
+    return optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
+
+
+# --- run folders and the image-grid callback ----------------------------------------------
+
+RUNS_ENV = "GAN_WORKBOOK_RUNS"
+
+
+def new_run_dir(name="run", root=None):
+    """Create and return a fresh folder ``root/name-YYYYmmdd-HHMMSS[-k]``.
+
+    ``root`` defaults to ``$GAN_WORKBOOK_RUNS`` or ``./runs``. The folder is always new
+    (``k`` counts up on a clash), so an earlier run's figures are never overwritten.
+    """
+    root = root or os.environ.get(RUNS_ENV) or "runs"
+    os.makedirs(root, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for k in range(1000):
+        path = os.path.join(root, f"{name}-{stamp}" + (f"-{k}" if k else ""))
+        try:
+            os.makedirs(path)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"new_run_dir: could not create a fresh folder under {root!r}.")
+
+
+class ImageGridCallback(keras.callbacks.Callback):
+    """Saves a grid of samples from a *fixed* latent batch after every ``every`` epochs.
+
+    The same latents every time make the grids a film of one set of digits learning to
+    be digits. Files go to ``run_dir/epoch_001.png``, ... ; an existing file is never
+    overwritten (a second ``fit`` continues the numbering). ``paths`` lists what was saved.
+    """
+
+    def __init__(self, run_dir=None, n=16, every=1, seed=0, nrow=None):
+        super().__init__()
+        self.run_dir = run_dir or new_run_dir("grids")
+        os.makedirs(self.run_dir, exist_ok=True)
+        self.n, self.every, self.seed, self.nrow = n, max(1, int(every)), seed, nrow
+        self.z = None
+        self.epochs_seen = 0
+        self.paths = []
+
+    def on_train_begin(self, logs=None):
+        if self.z is None:
+            self.z = np.random.default_rng(self.seed).standard_normal(
+                (self.n, self.model.latent_dim)).astype(np.float32)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs_seen += 1
+        if self.epochs_seen % self.every:
+            return
+        path = os.path.join(self.run_dir, f"epoch_{self.epochs_seen:03d}.png")
+        save_image_grid(self.model.generate(z=self.z), path, nrow=self.nrow)
+        self.paths.append(path)
