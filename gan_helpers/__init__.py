@@ -16,6 +16,7 @@ from .models import (dcgan_discriminator, dcgan_generator, dense_discriminator, 
 from .plots import image_grid, plot_losses, save_image_grid, show_images  # noqa: E402
 from .runtime import device_report, in_colab, profile, profile_name, set_seed  # noqa: E402
 from .training import GAN, ImageGridCallback, new_run_dir  # noqa: E402
+from . import checks, data, losses, models, plots, runtime, training  # noqa: E402,F401
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,45 @@
+"""Model shapes: every stage of the tutorial's DCGAN, dense models, logits out."""
+import numpy as np
+
+import gan_helpers as gh
+
+
+def test_dcgan_generator_stages_match_the_tf_tutorial():
+    g = gh.dcgan_generator()
+    shapes = {layer.name: tuple(layer.output.shape[1:]) for layer in g.layers}
+    assert shapes["project"] == (7 * 7 * 256,)
+    assert shapes["reshape"] == (7, 7, 256)
+    assert shapes["up_1"] == (7, 7, 128)
+    assert shapes["up_2"] == (14, 14, 64)
+    assert shapes["image"] == (28, 28, 1)
+    assert all(not getattr(layer, "use_bias", False) for layer in g.layers)
+    # Parameter count of the tutorial's generator (model.summary() in the tutorial):
+    assert g.count_params() == 2_330_944
+    x = g(np.zeros((2, 100), np.float32)).numpy()
+    assert x.shape == (2, 28, 28, 1) and np.all(np.abs(x) <= 1)
+
+
+def test_dcgan_discriminator_returns_logits():
+    d = gh.dcgan_discriminator()
+    assert d.count_params() == 212_865  # the tutorial's discriminator
+    assert d.layers[-1].activation.__name__ == "linear"
+    assert d(np.zeros((3, 28, 28, 1), np.float32)).shape == (3, 1)
+
+
+def test_width_option_scales_channels():
+    g = gh.dcgan_generator(width=0.5, latent_dim=16)
+    assert g.get_layer("up_2").output.shape[-1] == 32
+    d = gh.dcgan_discriminator(width=0.25)
+    assert d.get_layer("conv_2").output.shape[-1] == 32
+
+
+def test_dense_models_tutorial_shapes_and_toy_shapes():
+    g = gh.dense_generator()
+    assert [l.units for l in g.layers if hasattr(l, "units")] == [128, 256, 784]
+    assert g.output.shape[1:] == (28, 28, 1)
+    d = gh.dense_discriminator()
+    assert [l.units for l in d.layers if hasattr(l, "units")] == [128, 64, 1]
+    g2 = gh.dense_generator(latent_dim=8, widths=(32, 32), output_shape=2, output_activation=None)
+    assert g2(np.zeros((5, 8), np.float32)).shape == (5, 2)
+    d2 = gh.dense_discriminator(input_shape=2, widths=(32,))
+    assert d2(np.zeros((5, 2), np.float32)).shape == (5, 1)

@@ -1,0 +1,68 @@
+"""Project-level promises: dependencies agree, the README's commands are what CI runs,
+and every notebook follows the series' conventions (stripped outputs, Colab cell,
+objectives, a profile, auto-checked exercises)."""
+import pathlib
+import re
+import subprocess
+
+
+import nbformat
+import pytest
+
+tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _name(req):
+    return re.split(r"[<>=!~ @\[;]", req.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_names_the_pyproject_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    lines = (ROOT / "environment.yml").read_text().splitlines()
+    start = lines.index("  - pip:")
+    pip_reqs = {_name(l.split("- ", 1)[1]) for l in lines[start + 1:]
+                if l.strip().startswith("- ") and not l.strip().startswith("- -e")}
+    assert pip_reqs == wanted
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    cmd = subprocess.run(
+        ["awk", '/<!-- test-command -->/{getline; while ($0 ~ /^```/) getline; print; exit}',
+         str(ROOT / "README.md")], capture_output=True, text=True, check=True).stdout.strip()
+    assert cmd == 'python -m pip install -e ".[dev]" && python -m pytest'
+    assert 'python -m pip install -e ".[dev]" && jupyter lab notebooks/' in readme
+    assert "<!-- test-command -->" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_table_lists_every_notebook():
+    readme = (ROOT / "README.md").read_text()
+    assert NOTEBOOKS, "no notebooks found"
+    for nb in NOTEBOOKS:
+        assert f"(notebooks/{nb.name})" in readme, f"README's table lacks {nb.name}"
+        assert f"blob/main/notebooks/{nb.name})" in readme, f"README lacks a Colab badge for {nb.name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_conventions(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for cell in code:
+        assert not cell.outputs and cell.execution_count is None, \
+            f"{path.name}: commit notebooks with outputs stripped"
+    assert 'if "google.colab" in sys.modules:' in code[0].source, "first cell installs on Colab"
+    intro = nb.cells[1].source
+    assert intro.startswith("# ") and "What you will learn" in intro
+    assert "gh.profile(" in "".join(c.source for c in code), "sizes must come from gh.profile"
+    exercises = [i for i, c in enumerate(nb.cells) if "### BEGIN SOLUTION" in c.source]
+    minimum = 2
+    assert len(exercises) >= minimum, f"{path.name}: needs >= {minimum} exercises"
+    for i in exercises:
+        assert "### END SOLUTION" in nb.cells[i].source
+        following = next(c for c in nb.cells[i + 1:] if c.cell_type == "code")
+        assert "gh.checks.check_" in following.source, \
+            f"{path.name}: the cell after an exercise must call a checker"

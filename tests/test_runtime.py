@@ -1,0 +1,56 @@
+"""Device report, run profiles and the command-line report."""
+import subprocess
+import sys
+
+import pytest
+
+import gan_helpers as gh
+from gan_helpers import runtime
+
+SIZES = dict(smoke=dict(epochs=1, n=64), quick=dict(epochs=5, n=5000), full=dict(epochs=50, n=60000))
+
+
+def test_profile_picks_the_sizes_in_force(monkeypatch, capsys):
+    for name in ("smoke", "quick", "full"):
+        monkeypatch.setenv(runtime.PROFILE_ENV, name)
+        cfg = gh.profile(**SIZES)
+        assert cfg.profile == name and cfg.epochs == SIZES[name]["epochs"] and cfg["n"] == SIZES[name]["n"]
+        assert f"Profile '{name}'" in capsys.readouterr().out
+    with pytest.raises(AttributeError, match="has no setting 'batch'"):
+        cfg.batch
+
+
+def test_default_profile_depends_on_the_gpu(monkeypatch):
+    monkeypatch.delenv(runtime.PROFILE_ENV, raising=False)
+    monkeypatch.setattr(runtime, "has_gpu", lambda: True)
+    assert gh.profile_name() == "full"
+    monkeypatch.setattr(runtime, "has_gpu", lambda: False)
+    assert gh.profile_name() == "quick"
+
+
+def test_unknown_profile_is_a_one_line_error(monkeypatch):
+    monkeypatch.setenv(runtime.PROFILE_ENV, "bogus")
+    with pytest.raises(ValueError) as err:
+        gh.profile(**SIZES)
+    msg = str(err.value)
+    assert "\n" not in msg and "'bogus'" in msg and "smoke, quick, full" in msg
+
+
+def test_profiles_must_set_the_same_sizes():
+    with pytest.raises(ValueError, match="every profile must set the same sizes"):
+        gh.profile(smoke=dict(epochs=1), quick=dict(epochs=2, n=3), full=dict(epochs=3))
+
+
+def test_command_line_report_and_error():
+    env_bad = {**__import__("os").environ, runtime.PROFILE_ENV: "bogus"}
+    bad = subprocess.run([sys.executable, "-m", "gan_helpers"], env=env_bad,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines()[-1].startswith("error: GAN_WORKBOOK_PROFILE='bogus'")
+
+
+def test_device_report_on_this_machine(capsys):
+    report = gh.device_report()
+    assert report["device"] in {"CPU", "GPU", "TPU"}
+    assert report["colab"] is False and report["keras"].startswith("3.")
+    assert "Device:" in capsys.readouterr().out
