@@ -99,9 +99,16 @@ class GAN(keras.Model):
                              f"got {z.shape}.")
         return self.generator.predict(z, batch_size=batch_size, verbose=0)
 
-    def _apply(self, optimizer, loss, tape, variables):
-        grads = tape.gradient(loss, variables)
-        optimizer.apply_gradients(zip(grads, variables))
+    def compute_d_loss(self, real, fake):
+        """The discriminator's loss on a real and a fake batch, with both logits.
+
+        A subclass changes the game by overriding this (and ``generator_loss``): e.g.
+        WGAN-GP adds a gradient penalty on interpolates of ``real`` and ``fake``.
+        """
+        real_logits = self.discriminator(real, training=True)
+        fake_logits = self.discriminator(fake, training=True)
+        loss = L.discriminator_loss(real_logits, fake_logits, self.real_target, self.fake_target)
+        return loss, real_logits, fake_logits
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
@@ -112,24 +119,26 @@ class GAN(keras.Model):
             z = self.sample_latent(batch)
             with tf.GradientTape() as tape:
                 fake = self.generator(z, training=True)
-                real_logits = self.discriminator(real, training=True)
-                fake_logits = self.discriminator(fake, training=True)
-                d_loss = L.discriminator_loss(real_logits, fake_logits,
-                                              self.real_target, self.fake_target)
+                d_loss, real_logits, fake_logits = self.compute_d_loss(real, fake)
                 scaled = _scale_loss(self.d_optimizer, d_loss / replicas)
-            self._apply(self.d_optimizer, scaled, tape, self.discriminator.trainable_weights)
+            _apply(self.d_optimizer, scaled, tape, self.discriminator.trainable_weights)
         z = self.sample_latent(batch)
         with tf.GradientTape() as tape:
             fake_logits = self.discriminator(self.generator(z, training=True), training=True)
             g_loss = self.generator_loss(fake_logits)
             scaled = _scale_loss(self.g_optimizer, g_loss / replicas)
-        self._apply(self.g_optimizer, scaled, tape, self.generator.trainable_weights)
+        _apply(self.g_optimizer, scaled, tape, self.generator.trainable_weights)
 
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         self.d_real_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(real_logits, tf.float32))))
         self.d_fake_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(fake_logits, tf.float32))))
         return {m.name: m.result() for m in self.metrics}
+
+
+def _apply(optimizer, loss, tape, variables):
+    grads = tape.gradient(loss, variables)
+    optimizer.apply_gradients(zip(grads, variables))
 
 
 def _maybe_loss_scale(optimizer):
