@@ -16,7 +16,8 @@ from .models import (dcgan_discriminator, dcgan_generator, dense_discriminator, 
 from .plots import image_grid, plot_losses, save_image_grid, show_images  # noqa: E402
 from .runtime import device_report, in_colab, profile, profile_name, set_seed  # noqa: E402
 from .training import GAN, ImageGridCallback, new_run_dir  # noqa: E402
-from . import checks, data, losses, models, plots, runtime, training  # noqa: E402,F401
+from .checkpoints import GANCheckpoint  # noqa: E402
+from . import checkpoints, checks, data, losses, models, plots, runtime, training  # noqa: E402,F401
 
 __version__ = "0.1.0"
 
@@ -26,7 +27,7 @@ __all__ = [
     "dense_generator", "dense_discriminator", "dcgan_generator", "dcgan_discriminator",
     "bce_with_logits", "discriminator_loss", "generator_loss_minimax",
     "generator_loss_non_saturating",
-    "GAN", "ImageGridCallback", "new_run_dir",
+    "GAN", "ImageGridCallback", "new_run_dir", "GANCheckpoint",
     "image_grid", "save_image_grid", "show_images", "plot_losses",
     "device_report", "profile", "profile_name", "set_seed", "in_colab",
 ]
