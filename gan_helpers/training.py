@@ -21,7 +21,7 @@ class GAN(keras.Model):
     """Generator + discriminator trained with alternating gradient steps.
 
     Each ``train_step`` does ``d_steps`` discriminator updates (real batch vs. a fresh
-    fake batch) and then one generator update on another fresh fake batch. The batch
+    fake batch), then one generator update judged by the updated discriminator. The batch
     size is read from the data, so a short last batch cannot break the noise shape.
 
     Args:
@@ -110,24 +110,31 @@ class GAN(keras.Model):
         loss = L.discriminator_loss(real_logits, fake_logits, self.real_target, self.fake_target)
         return loss, real_logits, fake_logits
 
+    def _d_update(self, real, fake, replicas):
+        with tf.GradientTape() as tape:
+            d_loss, real_logits, fake_logits = self.compute_d_loss(real, fake)
+            scaled = _scale_loss(self.d_optimizer, d_loss / replicas)
+        _apply(self.d_optimizer, scaled, tape, self.discriminator.trainable_weights)
+        return d_loss, real_logits, fake_logits
+
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
         batch = tf.shape(real)[0]
         # Under tf.distribute the optimiser sums replica gradients: scale to a global mean.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        for _ in range(self.d_steps):
-            z = self.sample_latent(batch)
-            with tf.GradientTape() as tape:
-                fake = self.generator(z, training=True)
-                d_loss, real_logits, fake_logits = self.compute_d_loss(real, fake)
-                scaled = _scale_loss(self.d_optimizer, d_loss / replicas)
-            _apply(self.d_optimizer, scaled, tape, self.discriminator.trainable_weights)
-        z = self.sample_latent(batch)
-        with tf.GradientTape() as tape:
-            fake_logits = self.discriminator(self.generator(z, training=True), training=True)
+        for _ in range(self.d_steps - 1):  # extra critic steps (WGAN-style), fresh fakes each
+            self._d_update(real, self.generator(self.sample_latent(batch), training=True), replicas)
+        with tf.GradientTape() as g_tape:
+            # One generator forward pass serves both updates (as in the TF tutorial): G's
+            # output does not depend on D, so reusing it is the same as recomputing it.
+            fake = self.generator(self.sample_latent(batch), training=True)
+            with g_tape.stop_recording():  # D's update is not part of G's gradient
+                d_loss, real_logits, _ = self._d_update(real, tf.stop_gradient(fake), replicas)
+            # ...but G is judged by the *updated* D: alternating, not simultaneous, steps.
+            fake_logits = self.discriminator(fake, training=True)
             g_loss = self.generator_loss(fake_logits)
             scaled = _scale_loss(self.g_optimizer, g_loss / replicas)
-        _apply(self.g_optimizer, scaled, tape, self.generator.trainable_weights)
+        _apply(self.g_optimizer, scaled, g_tape, self.generator.trainable_weights)
 
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
