@@ -21,14 +21,6 @@ import keras
 import tensorflow as tf
 
 
-def _build_optimizer(optimizer, variables):
-    inner = getattr(optimizer, "inner_optimizer", None)
-    if not optimizer.built:
-        optimizer.build(variables)
-    if inner is not None and not inner.built:
-        inner.build(variables)
-
-
 def _check_writable(directory):
     try:
         os.makedirs(directory, exist_ok=True)
@@ -56,9 +48,6 @@ class GANCheckpoint(keras.callbacks.Callback):
         _check_writable(directory)
         self.gan, self.directory, self.every, self.verbose = gan, directory, max(1, int(every)), verbose
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
-        # Optimiser slots must exist before a restore, or their saved values are dropped.
-        _build_optimizer(gan.d_optimizer, gan.discriminator.trainable_variables)
-        _build_optimizer(gan.g_optimizer, gan.generator.trainable_variables)
         self.checkpoint = tf.train.Checkpoint(
             generator=gan.generator, discriminator=gan.discriminator,
             d_optimizer=gan.d_optimizer, g_optimizer=gan.g_optimizer,

@@ -49,6 +49,9 @@ class GAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")  # mean D(x) on real data
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")  # mean D(G(z))
+        # G and D are built already; without this, Keras would try to build the wrapper
+        # by calling it on a batch of *images* (under tf.distribute, for one).
+        self.built = True
 
     def compile(self, d_optimizer, g_optimizer, generator_loss="non_saturating",
                 real_target=1.0, fake_target=0.0, jit_compile="auto", **kwargs):
@@ -66,6 +69,12 @@ class GAN(keras.Model):
                              "would mix the two players' moment estimates.")
         self.d_optimizer = _maybe_loss_scale(d_optimizer)
         self.g_optimizer = _maybe_loss_scale(g_optimizer)
+        # Create the optimisers' slot variables now, in the caller's strategy scope: built
+        # lazily inside a replicated step they break tf.distribute, and a checkpoint
+        # restored before they exist would silently drop their saved state.
+        for opt, net in ((self.d_optimizer, self.discriminator), (self.g_optimizer, self.generator)):
+            if not opt.built:
+                opt.build(net.trainable_variables)
         self.generator_loss = L.get_generator_loss(generator_loss)
         self.real_target = float(real_target)
         self.fake_target = float(fake_target)
@@ -85,7 +94,13 @@ class GAN(keras.Model):
 
     def sample_latent(self, n):
         """``n`` standard-normal latent vectors from the model's own seeded generator."""
-        return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
+        seed = self.seed_generator.next()
+        ctx = tf.distribute.get_replica_context()
+        if ctx is not None and ctx.num_replicas_in_sync > 1:
+            # Every replica reads the same seed state: fold in the replica's id, or all
+            # replicas would draw the same noise and the global batch would repeat itself.
+            seed = tf.random.experimental.stateless_fold_in(seed, ctx.replica_id_in_sync_group)
+        return tf.random.stateless_normal((n, self.latent_dim), seed=seed)
 
     def generate(self, n=None, z=None, batch_size=500):
         """Samples from the generator (inference mode) as a NumPy array."""
