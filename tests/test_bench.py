@@ -1,0 +1,29 @@
+"""The benchmark's arithmetic, and one tiny end-to-end run (timings are never asserted)."""
+import pytest
+
+import gan_helpers as gh
+from gan_helpers import bench
+
+
+def test_flop_count_matches_the_tutorial_step():
+    g, d = gh.dcgan_generator(), gh.dcgan_discriminator()
+    # Hand count of multiply-adds (5x5 kernels; a transposed conv works per input pixel):
+    # project 100->12544, up_1 256->128 on 7x7, up_2 128->64 from 7x7, image 64->1 from 14x14
+    assert bench.forward_flops(g) == 2 * (100 * 12544 + 25 * 256 * 128 * 49
+                                          + 25 * 128 * 64 * 49 + 25 * 64 * 1 * 196)
+    # conv_1 1->64 to 14x14, conv_2 64->128 to 7x7, logit 6272->1
+    assert bench.forward_flops(d) == 2 * (25 * 1 * 64 * 196 + 25 * 64 * 128 * 49 + 6272)
+    assert 430e6 < bench.step_flops_per_image(g, d) < 440e6  # REFERENCES.md: ≈435 MFLOP
+
+
+def test_tiny_benchmark_prints_rates_and_ratios(capsys):
+    bench.main(["--batch-size", "8", "--steps", "1", "--repeats", "1"])
+    out = capsys.readouterr().out
+    assert "tutorial (float32):" in out and "images/s" in out and "MFU" in out
+    assert "ratio (gan_helpers float32 / tutorial):" in out
+    assert "ratio (gan_helpers best / tutorial):" in out
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(SystemExit):
+        bench.main(["--steps", "0"])
