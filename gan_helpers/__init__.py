@@ -17,7 +17,7 @@ from .plots import image_grid, plot_losses, save_image_grid, show_images  # noqa
 from .runtime import device_report, in_colab, profile, profile_name, set_seed  # noqa: E402
 from .training import GAN, ImageGridCallback, new_run_dir  # noqa: E402
 from .checkpoints import GANCheckpoint  # noqa: E402
-from . import checkpoints, checks, data, losses, models, plots, runtime, training  # noqa: E402,F401
+from . import checkpoints, checks, data, losses, metrics, models, plots, runtime, training  # noqa: E402,F401
 
 __version__ = "0.1.0"
 
