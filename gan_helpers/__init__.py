@@ -15,7 +15,8 @@ from .models import (dcgan_discriminator, dcgan_generator, dense_discriminator, 
                      dense_generator)
 from .plots import image_grid, plot_losses, save_image_grid, show_images  # noqa: E402
 from .runtime import device_report, in_colab, profile, profile_name, set_seed  # noqa: E402
-from .training import GAN, ImageGridCallback, new_run_dir  # noqa: E402
+from .training import (GAN, DivergenceGuard, ImageGridCallback, TrainingDiverged,  # noqa: E402
+                       new_run_dir)
 from .checkpoints import GANCheckpoint  # noqa: E402
 from . import checkpoints, checks, data, losses, metrics, models, plots, runtime, training  # noqa: E402,F401
 
@@ -27,7 +28,8 @@ __all__ = [
     "dense_generator", "dense_discriminator", "dcgan_generator", "dcgan_discriminator",
     "bce_with_logits", "discriminator_loss", "generator_loss_minimax",
     "generator_loss_non_saturating",
-    "GAN", "ImageGridCallback", "new_run_dir", "GANCheckpoint",
+    "GAN", "ImageGridCallback", "new_run_dir", "GANCheckpoint", "DivergenceGuard",
+    "TrainingDiverged",
     "image_grid", "save_image_grid", "show_images", "plot_losses",
     "device_report", "profile", "profile_name", "set_seed", "in_colab",
 ]

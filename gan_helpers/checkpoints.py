@@ -18,6 +18,7 @@ import os
 import tempfile
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 
@@ -51,7 +52,10 @@ class GANCheckpoint(keras.callbacks.Callback):
         self.checkpoint = tf.train.Checkpoint(
             generator=gan.generator, discriminator=gan.discriminator,
             d_optimizer=gan.d_optimizer, g_optimizer=gan.g_optimizer,
-            noise_state=gan.seed_generator.state, epoch=self.epoch)
+            noise_state=gan.seed_generator.state, epoch=self.epoch,
+            # every variable, seed states of dropout layers included: tracking the models
+            # alone misses those, and a resumed run would then draw different dropout masks
+            variables=list(gan.generator.variables) + list(gan.discriminator.variables))
         self.manager = tf.train.CheckpointManager(self.checkpoint, directory, max_to_keep=max_to_keep)
 
     def restore(self):
@@ -80,6 +84,10 @@ class GANCheckpoint(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1  # Keras counts epochs from 0; initial_epoch keeps counting on resume
+        if any(not np.isfinite(float(v)) for k, v in (logs or {}).items() if k.endswith("loss")):
+            print(f"\nNot saving epoch {done}: its losses are not finite; the last good "
+                  f"checkpoint ({self.manager.latest_checkpoint}) is kept.")
+            return
         if done % self.every == 0:
             path = self.save(done)
             if self.verbose:

@@ -81,9 +81,30 @@ class GAN(keras.Model):
         L.discriminator_loss(tf.zeros((1, 1)), tf.zeros((1, 1)), self.real_target,
                              self.fake_target)  # validates the targets now, not mid-fit
 
-    def fit(self, *args, shuffle=False, **kwargs):
+    def fit(self, x=None, *args, shuffle=False, callbacks=None, guard=True, **kwargs):
+        """``keras.Model.fit``, plus two safety nets: NumPy images are checked (shape,
+        dtype, range) before training, and with ``guard=True`` a :class:`DivergenceGuard`
+        stops training at the first NaN/Inf loss, before a checkpoint can save it."""
+        if isinstance(x, np.ndarray):
+            self._check_real(x)
+        callbacks = list(callbacks or [])
+        if guard and not any(isinstance(c, DivergenceGuard) for c in callbacks):
+            callbacks.insert(0, DivergenceGuard(callbacks))
         # tf.data pipelines shuffle themselves; Keras would only warn about shuffle=True.
-        return super().fit(*args, shuffle=shuffle, **kwargs)
+        return super().fit(x, *args, shuffle=shuffle, callbacks=callbacks, **kwargs)
+
+    def _check_real(self, x):
+        want = tuple(self.discriminator.input_shape[1:])
+        if tuple(x.shape[1:]) != want:
+            hint = " (add a channel axis: x[..., None])" if tuple(x.shape[1:]) + (1,) == want else ""
+            raise ValueError(f"GAN.fit: real samples have shape {x.shape[1:]} per example but the "
+                             f"discriminator expects {want}{hint}.")
+        if not np.issubdtype(x.dtype, np.floating):
+            raise ValueError(f"GAN.fit: real samples are {x.dtype}; convert images to float32 in "
+                             "[-1, 1] with (x - 127.5) / 127.5 (gh.to_unit_range does it).")
+        if x.size and (x.min() < -1.001 or x.max() > 1.001) and len(want) == 3:
+            raise ValueError(f"GAN.fit: image values span [{x.min():.3g}, {x.max():.3g}] but the "
+                             "generator's tanh makes [-1, 1]; scale with (x - 127.5) / 127.5.")
 
     @property
     def metrics(self):
@@ -134,6 +155,11 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
+        want = tuple(self.discriminator.input_shape[1:])
+        if tuple(real.shape[1:]) != want:  # static shapes: checked once, when traced
+            raise ValueError(f"GAN.fit: the data yields batches of shape {tuple(real.shape)} but "
+                             f"the discriminator expects (batch,) + {want}; fix the dataset "
+                             "(e.g. gh.mnist_dataset adds the channel axis) or the model.")
         batch = tf.shape(real)[0]
         # Under tf.distribute the optimiser sums replica gradients: scale to a global mean.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
@@ -156,6 +182,38 @@ class GAN(keras.Model):
         self.d_real_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(real_logits, tf.float32))))
         self.d_fake_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(fake_logits, tf.float32))))
         return {m.name: m.result() for m in self.metrics}
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss became NaN or infinite."""
+
+
+class DivergenceGuard(keras.callbacks.Callback):
+    """Stops training at the first non-finite loss with a message naming the step.
+
+    It raises inside the epoch, so no checkpoint callback gets to save the broken state:
+    the last good checkpoint stays the newest one. ``GAN.fit`` adds a guard by default.
+    """
+
+    def __init__(self, callbacks=()):
+        super().__init__()
+        self.others = list(callbacks)
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        bad = {k: float(v) for k, v in logs.items()
+               if k.endswith("loss") and not np.isfinite(float(v))}
+        if not bad:
+            return
+        step = int(np.asarray(self.model.g_optimizer.iterations))
+        kept = [getattr(c, "manager", None) for c in self.others]
+        latest = next((m.latest_checkpoint for m in kept if m is not None and m.latest_checkpoint), None)
+        where = f" The last good checkpoint is kept: {latest}." if latest else ""
+        raise TrainingDiverged(
+            f"Training diverged at step {step} (batch {batch} of this epoch): "
+            + ", ".join(f"{k}={v}" for k, v in bad.items()) + "." + where
+            + " Lower the learning rates (e.g. Adam 2e-4, beta_1=0.5), check the input range "
+            "([-1, 1]), and restart from the checkpoint.")
 
 
 def _apply(optimizer, loss, tape, variables):
