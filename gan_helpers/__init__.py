@@ -18,9 +18,19 @@ from .runtime import device_report, in_colab, profile, profile_name, set_seed  #
 from .training import (GAN, DivergenceGuard, ImageGridCallback, TrainingDiverged,  # noqa: E402
                        new_run_dir)
 from .checkpoints import GANCheckpoint  # noqa: E402
-from . import checkpoints, checks, data, losses, metrics, models, plots, runtime, training  # noqa: E402,F401
+from . import (checkpoints, checks, data, latent, losses, metrics, models, plots,  # noqa: E402,F401
+               runtime, theory, training, variants)
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # Widgets sit on top of everything and need ipywidgets: load them only when asked for.
+    if name == "widgets":
+        import importlib
+
+        return importlib.import_module(".widgets", __name__)
+    raise AttributeError(f"module 'gan_helpers' has no attribute {name!r}")
 
 __all__ = [
     "load_mnist", "mnist_dataset", "to_unit_range", "ring_of_gaussians", "grid_of_gaussians",

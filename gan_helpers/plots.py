@@ -75,3 +75,47 @@ def plot_losses(history, keys=("d_loss", "g_loss"), ax=None, title="Losses"):
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+def save_gif(frames, path, duration_ms=200, hold_last_ms=None, loop=0):
+    """Write an animated GIF of ``frames`` with Pillow. Refuses to overwrite ``path``.
+
+    ``frames``: a sequence of image files (e.g. the PNGs of :class:`ImageGridCallback`)
+    and/or arrays, uint8 (or float in [-1, 1], as :func:`to_uint8` reads them) of shape
+    (H, W), (H, W, 1) or (H, W, 3); all of one size. Each frame is shown ``duration_ms``,
+    the last one ``hold_last_ms`` (default: 5 × duration_ms, so the final result can be
+    seen before the loop restarts). ``loop=0`` repeats forever. Returns ``path``.
+    """
+    from PIL import Image
+
+    if os.path.exists(path):
+        raise FileExistsError(f"save_gif: {path!r} exists already; choose a new file name "
+                              "or folder (gan_helpers never overwrites your figures).")
+    frames = list(frames)
+    if not frames:
+        raise ValueError("save_gif: no frames given.")
+    if duration_ms <= 0:
+        raise ValueError(f"save_gif: duration_ms must be > 0, got {duration_ms}.")
+    images = []
+    for frame in frames:
+        if isinstance(frame, (str, os.PathLike)):
+            with Image.open(frame) as img:
+                img = img.convert("RGB" if img.mode in ("RGB", "RGBA", "P") else "L")
+        else:
+            arr = np.asarray(frame)
+            arr = arr[..., 0] if arr.ndim == 3 and arr.shape[-1] == 1 else arr
+            if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] != 3):
+                raise ValueError(f"save_gif: an array frame must be (H, W), (H, W, 1) or "
+                                 f"(H, W, 3), got {np.shape(frame)}.")
+            img = Image.fromarray(to_uint8(arr))
+        images.append(img)
+    sizes = {img.size for img in images}
+    if len(sizes) > 1:
+        raise ValueError(f"save_gif: frames differ in size ({sorted(sizes)}); a GIF needs one "
+                         "size for all frames.")
+    hold = 5 * duration_ms if hold_last_ms is None else hold_last_ms
+    durations = [int(duration_ms)] * (len(images) - 1) + [int(hold)]
+    images[0].save(path, format="GIF", save_all=True, append_images=images[1:],
+                   duration=durations, loop=loop)
+    return path
+

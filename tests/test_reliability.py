@@ -12,6 +12,15 @@ import tensorflow as tf
 
 import gan_helpers as gh
 
+@pytest.fixture(autouse=True)
+def _op_determinism_off_afterwards():
+    # Op determinism is process-wide and makes Keras refuse XLA: undo it for later tests.
+    yield
+    from tensorflow.python.framework import config
+
+    config.disable_op_determinism()
+
+
 # Trains a tiny DCGAN (batch norm in G, dropout in D: both carry random/running state)
 # deterministically, checkpointing every epoch; optionally SIGKILLs itself right after
 # the checkpoint of epoch KILL_AT, as a Colab disconnect would.

@@ -9,11 +9,11 @@ from .classifier import (ClassHistogram, as_model_input, build_classifier, class
                          classifier_info, classifier_logits, classifier_score, load_classifier,
                          mnist_features)
 from .coverage import ModeCoverage, mode_coverage
-from .frechet import (feature_statistics, fid, frechet_distance, get_extractor, image_statistics,
-                  inception_extractor, inception_preprocess)
+from .frechet import (feature_statistics, fid, fid_infinity, frechet_distance, get_extractor,
+                      image_statistics, inception_extractor, inception_preprocess)
 
 __all__ = [
-    "frechet_distance", "feature_statistics", "fid", "image_statistics",
+    "frechet_distance", "feature_statistics", "fid", "fid_infinity", "image_statistics",
     "get_extractor", "mnist_features", "inception_extractor", "inception_preprocess",
     "load_classifier", "build_classifier", "classifier_info", "classifier_logits",
     "as_model_input", "classifier_score", "class_histogram", "ClassHistogram",

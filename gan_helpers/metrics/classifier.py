@@ -90,6 +90,16 @@ def build_classifier():
     import keras
     from keras import layers
 
+    # float32 whatever the global policy: a metric must not change with mixed precision.
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("float32")
+    try:
+        return _classifier_layers(keras, layers)
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def _classifier_layers(keras, layers):
     x = keras.Input((28, 28, 1), name="image")
     h = layers.Conv2D(32, 3, activation="relu", name="conv1")(x)
     h = layers.MaxPooling2D(name="pool1")(h)

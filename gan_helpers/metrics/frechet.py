@@ -209,3 +209,29 @@ def fid(real_images, fake_images, extractor="mnist", batch_size=500):
     fn = get_extractor(extractor)
     stats = [x if is_stats else image_statistics(x, fn, batch_size) for is_stats, x in inputs]
     return frechet_distance(*stats[0], *stats[1])
+
+
+# --- the bias in N ----------------------------------------------------------------------
+
+def fid_infinity(ns, fids):
+    """FID∞ (Chong & Forsyth 2020): fit ``FID_N = FID∞ + k / N`` by least squares.
+
+    FID's bias is, to first order, proportional to 1/N, so the FIDs of one model measured
+    at several sample sizes ``ns`` lie near a line in 1/N; its intercept at 1/N = 0
+    estimates the FID of infinitely many samples, and its slope ``k`` says how strongly
+    this model's FID depends on N. Returns ``(fid_inf, k)`` as floats. Use N spanning a
+    wide range (a factor of 4 or more) and, where affordable, several draws per N.
+    """
+    n = np.asarray(ns, dtype=np.float64).ravel()
+    f = np.asarray(fids, dtype=np.float64).ravel()
+    if n.shape != f.shape:
+        raise ValueError(f"fid_infinity: {n.size} sample sizes but {f.size} FIDs; pass one FID "
+                         "per sample size.")
+    if not (np.all(np.isfinite(n)) and np.all(n > 0) and np.all(np.isfinite(f))):
+        raise ValueError("fid_infinity: sample sizes must be positive and FIDs finite.")
+    if np.unique(n).size < 2:
+        raise ValueError("fid_infinity: need FIDs at two or more different sample sizes N to "
+                         "fit a line in 1/N.")
+    design = np.stack([np.ones_like(n), 1.0 / n], axis=1)
+    (fid_inf, k), *_ = np.linalg.lstsq(design, f, rcond=None)
+    return float(fid_inf), float(k)

@@ -1,0 +1,113 @@
+"""Notebook 04's checkers accept the reference and name the usual mistakes."""
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_helpers import checks, latent
+
+
+# --- same_output_size -------------------------------------------------------------------------
+
+def test_same_output_size_accepts_correct_answers(capsys):
+    assert checks.check_same_output_size(lambda n, s, t: n * s if t else -(-n // s)) == 0
+    assert checks.check_same_output_size(lambda n, s, t: n * s if t else int(np.ceil(n / s))) == 0
+    assert "correct!" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda n, s, t: n * s if t else n // s, "rounds \\*up\\*"),
+    (lambda n, s, t: -(-n // s), "multiplies the size by the stride"),
+    (lambda n, s, t: -(-n // s) if t else n * s, "directions are swapped"),
+    (lambda n, s, t: n, "only at stride 1"),
+    (lambda n, s, t: (n - 1) * s + 5 if t else -(-n // s), "ceil\\(n / s\\); .*n \\* s"),
+])
+def test_same_output_size_names_the_mistake(wrong, hint):
+    with pytest.raises(AssertionError, match=hint):
+        checks.check_same_output_size(wrong)
+
+
+# --- generator loss from logits ----------------------------------------------------------------
+
+def _reference(l):
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones_like(l),
+                                                                  logits=l))
+
+
+@pytest.mark.parametrize("loss", [
+    _reference,
+    lambda l: keras.losses.BinaryCrossentropy(from_logits=True)(tf.ones_like(l), l),
+    lambda l: tf.reduce_mean(tf.nn.softplus(-l)),
+    lambda l: np.mean(np.logaddexp(0.0, -np.asarray(l, np.float64))),
+])
+def test_generator_loss_accepts_correct_answers(loss):
+    assert checks.check_g_loss_from_logits(loss) <= 1e-5
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda l: keras.losses.BinaryCrossentropy(from_logits=True)(tf.ones_like(l), tf.sigmoid(l)),
+     "sigmoid is applied twice"),
+    (lambda l: keras.losses.BinaryCrossentropy()(tf.ones_like(l), l),
+     "defaults to from_logits=False"),
+    (lambda l: keras.losses.BinaryCrossentropy()(tf.ones_like(l), tf.sigmoid(l)),
+     "stuck at 16.1"),
+    (lambda l: -keras.losses.BinaryCrossentropy(from_logits=True)(tf.zeros_like(l), l),
+     "saturating minimax loss"),
+    (lambda l: keras.losses.BinaryCrossentropy(from_logits=True)(tf.zeros_like(l), l),
+     "use target 1"),
+    (lambda l: keras.losses.BinaryCrossentropy(from_logits=True)(0.9 * tf.ones_like(l), l),
+     "no label smoothing"),
+    (lambda l: -tf.reduce_mean(tf.math.log(tf.sigmoid(l))), "hits log\\(0\\)"),
+    (lambda l: tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones_like(l), logits=l),
+     "mean over the batch"),
+    (lambda l: tf.reduce_mean(tf.nn.softplus(-l)) * 2.0, "BCE\\(1, l\\) = softplus\\(-l\\)"),
+])
+def test_generator_loss_names_the_mistake(wrong, hint):
+    with pytest.raises(AssertionError, match=hint):
+        checks.check_g_loss_from_logits(wrong)
+
+
+# --- slerp -----------------------------------------------------------------------------------
+
+def _slerp(z0, z1, t):
+    z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)
+    cos = z0 @ z1 / (np.linalg.norm(z0) * np.linalg.norm(z1))
+    omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
+def test_slerp_accepts_correct_answers():
+    assert checks.check_slerp(_slerp) < 1e-10
+    assert checks.check_slerp(latent.slerp) == 0
+    # float32 arithmetic is fine too
+    assert checks.check_slerp(lambda a, b, t: _slerp(a, b, t).astype(np.float32)) <= 1e-6
+
+
+def _unnormalised(z0, z1, t):
+    with np.errstate(invalid="ignore"):  # cosine of the raw vectors: outside [-1, 1] -> nan
+        omega = np.arccos(z0 @ z1)
+    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda a, b, t: (1 - t) * a + t * b, "that is linear interpolation"),
+    (lambda a, b, t: _slerp(a, b, 1 - t), "t runs the wrong way"),
+    (lambda a, b, t: _slerp(a / np.linalg.norm(a), b / np.linalg.norm(b), t),
+     "you interpolated the unit vectors"),
+    (_unnormalised, "arccos of a number outside"),
+    (lambda a, b, t: _slerp(a, b, t)[:, None], "one vector of z0's shape"),
+    (lambda a, b, t: np.sin((1 - t)) * a + np.sin(t) * b, "Ω = arccos"),
+])
+def test_slerp_names_the_mistake(wrong, hint):
+    with pytest.raises(AssertionError, match=hint):
+        checks.check_slerp(wrong)
+
+
+@pytest.mark.parametrize("checker", [checks.check_same_output_size,
+                                     checks.check_g_loss_from_logits, checks.check_slerp])
+def test_unattempted_exercise_raises_not_implemented(checker):
+    def todo(*args):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        checker(todo)

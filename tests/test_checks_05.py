@@ -1,0 +1,121 @@
+"""Notebook 05's checkers accept the reference answers and reject plausible mistakes
+with the hint that names them."""
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import gan_helpers as gh
+from gan_helpers import variants as V
+from gan_helpers.metrics import mode_coverage
+
+
+def _gp(draw="uniform", minus_one=True, square=True, eps=1e-12, axes="sample", sqrt=True):
+    """A reader's gradient penalty, with one mistake switched on."""
+    def gradient_penalty(critic, real, fake, seed_generator=None):
+        real = tf.convert_to_tensor(real, tf.float32)
+        fake = tf.convert_to_tensor(fake, tf.float32)
+        shape = (real.shape[0],) + (1,) * (len(real.shape) - 1)
+        if draw == "uniform":
+            u = keras.random.uniform(shape, seed=seed_generator)
+        elif draw == "normal":
+            u = keras.random.normal(shape, seed=seed_generator)
+        else:
+            u = keras.random.uniform(real.shape, seed=seed_generator)
+        x_hat = real + u * (fake - real)
+        with tf.GradientTape() as tape:
+            tape.watch(x_hat)
+            s = critic(x_hat)
+        g = tape.gradient(s, x_hat)
+        red = list(range(1, len(g.shape))) if axes == "sample" else [-1]
+        sq = tf.reduce_sum(g * g, axis=red)
+        norm = tf.sqrt(sq + eps) if sqrt else sq
+        d = norm - 1.0 if minus_one else norm
+        return tf.reduce_mean(d * d if square else d)
+    return gradient_penalty
+
+
+def test_gradient_penalty_checker_accepts_the_library_and_a_hand_written_one():
+    assert gh.checks.check_gradient_penalty(V.gradient_penalty) < 1e-2
+    assert gh.checks.check_gradient_penalty(_gp()) < 1e-2
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    (dict(draw="normal"), "not normal"),
+    (dict(draw="per_element"), "one u per sample"),
+    (dict(minus_one=False), "towards 1, not towards 0"),
+    (dict(square=False), "square"),
+    (dict(sqrt=False), "not the squared norm"),
+    (dict(axes="last"), "not over the last axis"),
+])
+def test_gradient_penalty_checker_names_the_mistake(mistake, hint):
+    with pytest.raises(AssertionError, match=hint):
+        gh.checks.check_gradient_penalty(_gp(**mistake))
+
+
+def test_gradient_penalty_checker_catches_nan_at_zero_gradient():
+    with pytest.raises(AssertionError, match=r"1e-12"):
+        gh.checks.check_gradient_penalty(_gp(eps=0.0))
+
+
+def test_gradient_penalty_checker_reports_missing_work():
+    def todo(critic, real, fake, seed_generator=None):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedError):
+        gh.checks.check_gradient_penalty(todo)
+
+
+def test_pack_checker():
+    assert gh.checks.check_pack(lambda x, m: V.pack(x, m)) == 0
+
+    def reshaped(x, m):
+        if len(x) % m:
+            raise ValueError("not divisible")
+        return np.asarray(x).reshape(len(x) // m, -1)
+    assert gh.checks.check_pack(reshaped) == 0
+
+    def strided(x, m):
+        if len(x) % m:
+            raise ValueError("not divisible")
+        return np.asarray(x).reshape(m, len(x) // m, -1).transpose(1, 0, 2).reshape(len(x) // m, -1)
+    with pytest.raises(AssertionError, match="consecutive rows"):
+        gh.checks.check_pack(strided)
+
+    def interleaved(x, m):
+        if len(x) % m:
+            raise ValueError("not divisible")
+        return np.asarray(x).reshape(len(x) // m, m, -1).transpose(0, 2, 1).reshape(len(x) // m, -1)
+    with pytest.raises(AssertionError, match="interleaved the coordinates"):
+        gh.checks.check_pack(interleaved)
+
+    def silent(x, m):  # drops the remainder without complaint
+        x = np.asarray(x)[: len(x) // m * m]
+        return x.reshape(len(x) // m, -1)
+    with pytest.raises(AssertionError, match="raise a ValueError"):
+        gh.checks.check_pack(silent)
+
+    def averaged(x, m):
+        if len(x) % m:
+            raise ValueError("not divisible")
+        return np.asarray(x).reshape(len(x) // m, m, -1).mean(axis=1)
+    with pytest.raises(AssertionError, match="shape mismatch"):
+        gh.checks.check_pack(averaged)
+
+
+def _coverage(radius=3.0, squared=False, require_hq=True):
+    def fn(samples, centres, std):
+        d2 = ((samples[:, None, :] - centres[None]) ** 2).sum(-1)
+        dist = d2.min(1) if squared else np.sqrt(d2.min(1))
+        hq = dist < radius * std
+        near = d2.argmin(1)
+        return len(np.unique(near[hq] if require_hq else near)), hq.mean()
+    return fn
+
+
+def test_mode_coverage_checker():
+    assert gh.checks.check_mode_coverage(mode_coverage) == 0
+    assert gh.checks.check_mode_coverage(_coverage()) < 1e-6
+    for mistake, hint in [(dict(require_hq=False), "high-quality"), (dict(radius=1.0), "3 \\* std"),
+                          (dict(squared=True), "not the squared distance")]:
+        with pytest.raises(AssertionError, match=hint):
+            gh.checks.check_mode_coverage(_coverage(**mistake))

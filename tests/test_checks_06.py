@@ -1,0 +1,153 @@
+"""Notebook 06's exercise checkers accept right answers (the reference and independent
+solutions) and reject the usual mistakes, each with its own hint."""
+import numpy as np
+import pytest
+from scipy import linalg
+
+from gan_helpers import checks
+
+
+def rejects(checker, fn, phrase):
+    with pytest.raises(AssertionError, match=phrase):
+        checker(fn)
+
+
+# --- the Fréchet distance -------------------------------------------------------------------
+
+def frechet_symmetric(mu1, c1, mu2, c2):
+    """Independent solution: Tr (C1 C2)^½ = Tr (C1^½ C2 C1^½)^½, a symmetric PSD matrix
+    whose square root comes from an eigendecomposition."""
+    r = linalg.sqrtm(c1).real
+    w = np.linalg.eigvalsh(r @ c2 @ r)
+    d = mu1 - mu2
+    return d @ d + np.trace(c1) + np.trace(c2) - 2 * np.sum(np.sqrt(np.clip(w, 0, None)))
+
+
+def frechet_parts(fn):
+    def wrapped(mu1, c1, mu2, c2):
+        d = mu1 - mu2
+        return fn(d, linalg.sqrtm(c1 @ c2).real, c1, c2)
+    return wrapped
+
+
+def test_frechet_checker_accepts_right_answers(capsys):
+    from gan_helpers.metrics import frechet_distance
+
+    assert checks.check_frechet_distance(frechet_distance) < 1e-12
+    assert "correct" in capsys.readouterr().out
+    assert checks.check_frechet_distance(frechet_symmetric) < 1e-9
+    # scipy's complex sqrtm is fine once the (zero) imaginary part is dropped
+    assert checks.check_frechet_distance(
+        lambda m1, c1, m2, c2: complex(frechet_symmetric(m1, c1, m2, c2))) < 1e-9
+
+
+def test_frechet_checker_cases_tell_the_mistakes_apart():
+    """The cases must separate the subtle mistakes from the answer by far more than the
+    tolerance, or a wrong answer could pass: covariances that do not commute, and a product
+    with positive entries (so the entry-wise np.sqrt is finite, and its hint reachable)."""
+    from gan_helpers.metrics import frechet_distance
+
+    cases = checks._frechet_cases()
+    assert all(not np.allclose(c1 @ c2, c2 @ c1) and np.all(c1 @ c2 > 0)
+               for _, c1, _, c2 in cases[1:])
+    mistakes = [lambda d, s, c1, c2: d @ d + np.trace(c1 + c2 - 2 * linalg.sqrtm(c1).real
+                                                      @ linalg.sqrtm(c2).real),
+                lambda d, s, c1, c2: d @ d + np.trace(c1 + c2 - 2 * np.sqrt(c1 @ c2))]
+    for mistake in mistakes:
+        worst = max(checks.rel_error(frechet_parts(mistake)(*c), frechet_distance(*c))
+                    for c in cases)
+        assert worst > 1e-3
+
+
+def test_frechet_checker_rejects_the_usual_mistakes():
+    check = checks.check_frechet_distance
+    rejects(check, frechet_parts(lambda d, s, c1, c2: d @ d + np.trace(c1 + c2 - 2 * c1 @ c2)),
+            "matrix square root")
+    rejects(check, frechet_parts(lambda d, s, c1, c2: d @ d + np.trace(
+        c1 + c2 - 2 * np.sqrt(c1 @ c2))), "entry by entry")
+    rejects(check, frechet_parts(lambda d, s, c1, c2: d @ d + np.trace(
+        c1 + c2 - 2 * linalg.sqrtm(c1).real @ linalg.sqrtm(c2).real)), "commute")
+    rejects(check, frechet_parts(lambda d, s, c1, c2: np.trace(c1 + c2 - 2 * s)), "mean term")
+    rejects(check, frechet_parts(lambda d, s, c1, c2: np.linalg.norm(d) + np.trace(
+        c1 + c2 - 2 * s)), "squared")
+    rejects(check, frechet_parts(lambda d, s, c1, c2: np.sqrt(d @ d + np.trace(
+        c1 + c2 - 2 * s))), "no final square root")
+    rejects(check, frechet_parts(lambda d, s, c1, c2: d @ d + np.trace(c1 + c2 - s)),
+            "factor 2")
+    rejects(check, frechet_parts(lambda d, s, c1, c2: d @ d + np.sum(c1 + c2 - 2 * s)),
+            "np.trace")
+
+
+def test_frechet_checker_rejects_unusable_outputs():
+    check = checks.check_frechet_distance
+    rejects(check, lambda m1, c1, m2, c2: c1 + c2, "one number")
+    rejects(check, lambda m1, c1, m2, c2: complex(frechet_symmetric(m1, c1, m2, c2), 0.5),
+            "real part")
+    with np.errstate(invalid="ignore"):  # entry-wise sqrt of negative entries: nan
+        rejects(check, lambda m1, c1, m2, c2: np.trace(c1 + c2 - 2 * np.sqrt(-c1 @ c2)),
+                "nan for negative entries")
+    rejects(check, lambda m1, c1, m2, c2: 1.0 + 0.0 * float(m1[0]), "sqrtm\\(C1 @ C2\\)")
+
+
+def test_frechet_checker_lets_not_implemented_through():
+    def todo(mu1, sigma1, mu2, sigma2):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        checks.check_frechet_distance(todo)
+
+
+# --- feature statistics --------------------------------------------------------------------
+
+def test_feature_statistics_checker_accepts_right_answers():
+    from gan_helpers.metrics import feature_statistics
+
+    def by_hand(f):
+        mu = f.mean(axis=0)
+        c = f - mu
+        return mu, c.T @ c / (len(f) - 1)
+
+    with pytest.warns(UserWarning):  # the library warns on the N < d case; still right
+        assert checks.check_feature_statistics(feature_statistics) < 1e-12
+    assert checks.check_feature_statistics(by_hand) < 1e-12
+
+
+def test_feature_statistics_checker_rejects_the_usual_mistakes():
+    check = checks.check_feature_statistics
+    rejects(check, lambda f: (f.mean(0), np.cov(f, rowvar=False, bias=True)), "N - 1")
+    rejects(check, lambda f: (f.mean(0), np.cov(f, rowvar=False, ddof=0)), "biased")
+    rejects(check, lambda f: (f.mean(0), f.T @ f / (len(f) - 1)), "subtract the mean")
+    rejects(check, lambda f: (f.mean(0), np.corrcoef(f, rowvar=False)), "correlations")
+    rejects(check, lambda f: (f.mean(0), np.diag(f.var(0, ddof=1))), "only the variances")
+    rejects(check, lambda f: (f.mean(0), np.cov(f)), "rowvar=False")  # (N, N)
+    rejects(check, lambda f: (f.mean(1), np.cov(f, rowvar=False)), "axis=0")
+    rejects(check, lambda f: np.cov(f, rowvar=False), "tuple")
+    rejects(check, lambda f: (f.mean(0) + 1e-3, np.cov(f, rowvar=False)), "one mean per feature")
+
+
+# --- FID∞ ------------------------------------------------------------------------------------
+
+def test_fid_infinity_checker_accepts_right_answers():
+    from gan_helpers.metrics import fid_infinity
+
+    def lstsq(ns, fids):
+        a = np.stack([np.ones(len(ns)), 1 / np.asarray(ns)], 1)
+        return tuple(np.linalg.lstsq(a, fids, rcond=None)[0])
+
+    assert checks.check_fid_infinity(fid_infinity) < 1e-12
+    assert checks.check_fid_infinity(lstsq) < 1e-9
+    assert checks.check_fid_infinity(lambda ns, f: np.polyfit(1 / ns, f, 1)[::-1]) < 1e-9
+
+
+def test_fid_infinity_checker_rejects_the_usual_mistakes():
+    check = checks.check_fid_infinity
+    rejects(check, lambda ns, f: tuple(np.polyfit(1 / ns, f, 1)), "highest power first")
+    rejects(check, lambda ns, f: tuple(np.polyfit(ns, f, 1)[::-1]), "line in N")
+
+    def endpoints(ns, f):
+        k = (f[-1] - f[0]) / (1 / ns[-1] - 1 / ns[0])
+        return f[0] - k / ns[0], k
+
+    rejects(check, endpoints, "first and last points")
+    rejects(check, lambda ns, f: (f[-1], 0.0), "least squares on x = 1/N")  # generic hint
+    rejects(check, lambda ns, f: np.polyfit(1 / ns, f, 1)[1], "the pair")  # FID∞ alone
