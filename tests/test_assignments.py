@@ -70,6 +70,10 @@ def _checker_cells(nb):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_student_notebook_fails_only_at_its_checkers(student_dir, name):
+    """Run the student version top to bottom (up to its last checker): every checker cell
+    stops at the student's NotImplementedError; the first failure is a checker; and no
+    cell fails for any other reason (a cell that *uses* an unfinished exercise function
+    after its checker may raise the same NotImplementedError, nothing else)."""
     from nbclient import NotebookClient
 
     dst, _ = student_dir
@@ -78,13 +82,24 @@ def test_student_notebook_fails_only_at_its_checkers(student_dir, name):
     nb.cells = nb.cells[: checkers[-1] + 1]  # what follows the last exercise is not at stake
     NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(dst)}}).execute()
+    failed = {}
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        if i in checkers:
-            assert errors and errors[0].ename == "NotImplementedError", \
-                f"{name} cell {i}: the checker should stop at the student's NotImplementedError"
-        else:
-            assert not errors, f"{name} cell {i} broke before the student's work: " + \
-                (f"{errors[0].ename}: {errors[0].evalue}" if errors else "")
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        if errors:
+            failed[i] = f"{errors[0].ename}: {errors[0].evalue}"
+    for i in checkers:
+        assert i in failed and failed[i].startswith("NotImplementedError"), \
+            f"{name} cell {i}: the checker should stop at the student's NotImplementedError"
+    assert min(failed) == checkers[0], f"{name} cell {min(failed)} broke before the first exercise"
+    other = {i: e for i, e in failed.items() if not e.startswith("NotImplementedError")}
+    assert not other, f"{name}: cells broke for another reason than unfinished work: {other}"
+
+
+def test_readme_instructor_table_lists_every_exercise():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## For instructors"):]
+    for name, exercises in assignments.list_exercises(str(NOTEBOOKS)).items():
+        row = next((line for line in section.splitlines() if line.startswith(f"| {name[:2]} ")), None)
+        assert row, f"README's instructor table has no row for {name}"
+        for ex in exercises:
+            assert f"`{ex}`" in row, f"README's row for {name} lacks `{ex}`"
