@@ -1174,11 +1174,11 @@ def check_one_sided_losses(one_sided_losses):
             (d_only(lambda r, f, a: bce(0.9, r) + bce(0.0, f)),
              "the real target is hard-coded to 0.9; use the argument alpha."),
             (d_only(lambda r, f, a: a * bce(1.0, r) + bce(0.0, f)),
-             "you multiplied the loss by α instead of changing the target: α·BCE(1, l) still "
-             "has its minimum at D = 1 (only its gradient shrinks); BCE(α, l) has it at D = α."),
-            (d_only(lambda r, f, a: np.mean(a * _softplus(-r)) + bce(0.0, f)),
-             "a soft target keeps both terms of the cross-entropy: -α·log σ(l) - (1 - α)·log(1 "
-             "- σ(l)); you dropped the second, so nothing stops D from becoming overconfident."),
+             "you computed -α·log σ(l) = α·BCE(1, l): the hard-target loss scaled by α, or "
+             "equivalently the soft-target cross-entropy without its second term "
+             "-(1 - α)·log(1 - σ(l)). Its minimum is still at D = 1 (only the gradient "
+             "shrinks), so nothing stops D's overconfidence; BCE(α, l) keeps both terms and "
+             "is smallest at D = α."),
             (d_only(lambda r, f, a: ref(_sigmoid(r), _sigmoid(f), a)[0]),
              "you applied the sigmoid twice: pass the raw logits to a from-logits loss."),
             (d_only(lambda r, f, a: 0.5 * (bce(a, r) + bce(0.0, f))),

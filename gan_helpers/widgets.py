@@ -357,3 +357,340 @@ def label_smoothing_explorer(alpha=0.9, beta=0.0, draw=True):
     """Explore label smoothing: move D's real target α and fake target β and watch D's
     loss, its gradient and the optimal discriminator respond (see LabelSmoothingExplorer)."""
     return LabelSmoothingExplorer(alpha=alpha, beta=beta, draw=draw)
+
+
+# --- 05 · mode collapse: a 2-D GAN, trained one click at a time ------------------------------
+
+import time  # noqa: E402
+
+from .data import grid_centres as _grid_centres  # noqa: E402
+from .data import ring_centres as _ring_centres  # noqa: E402
+
+#: The two benchmarks of notebook 05: label, mode centres, per-mode σ, half-width of the plot.
+TOY_TARGETS = {
+    "ring": ("ring of 8", _ring_centres(8, 1.0), 0.01, 1.6),
+    "grid": ("grid of 25", _grid_centres(), 0.05, 5.5),
+}
+
+
+def toy_target(name):
+    """``(centres (K, 2), std, half_width)`` of a toy benchmark: 'ring' or 'grid'."""
+    if name not in TOY_TARGETS:
+        raise ValueError(f"unknown toy target {name!r}; use one of {', '.join(TOY_TARGETS)}.")
+    _, centres, std, half_width = TOY_TARGETS[name]
+    return centres.astype(np.float32), float(std), float(half_width)
+
+
+def toy_samples(name, n, seed):
+    """``n`` samples (float32 (n, 2)) of a toy benchmark, from a NumPy seed."""
+    centres, std, _ = toy_target(name)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(len(centres), size=n)
+    return (centres[idx] + std * rng.standard_normal((n, 2))).astype(np.float32)
+
+
+class GAN2DStepper:
+    """Train a small 2-D GAN on the ring or the grid a click at a time, and watch it collapse.
+
+    Each click of **Train** runs ``steps`` generator updates of a :class:`gan_helpers.GAN`
+    (its own ``train_step``: one discriminator step on a fresh real batch and a fake batch,
+    then one non-saturating generator step), then recomputes ``state`` and redraws: G's
+    samples for a fixed set of latent vectors over the real mixture, and D's verdict
+    sigmoid(D(x)) as a filled contour. **Reset** (and choosing another target) puts every
+    weight, optimiser slot and random-number state back where the seed put it, so the same
+    clicks replay the same run exactly.
+
+    The defaults are notebook 05's collapse-inducing setting: MLPs with two hidden layers of
+    64 ReLUs, an 8-dimensional latent, batches of 256, Adam(β1 = 0.5) with the generator 10×
+    faster than the discriminator (``lr_g=1e-3``, ``lr_d=1e-4``). Pass ``lr_g=lr_d`` to
+    compare.
+
+    Attributes: ``target`` (Dropdown: 'ring' or 'grid'), ``steps`` (IntSlider: steps per
+    click), ``train_button`` and ``reset_button`` (Buttons), ``readout`` (HTML), ``output``
+    (Output, holds the figure), ``widget`` (the VBox to display), ``gan`` (the model),
+    ``draws`` (figures drawn so far) and ``state``, a dict of numbers:
+
+    * ``target``, ``step`` (generator updates so far), ``seconds`` (the last ``train`` call);
+    * ``modes``, ``n_modes``, ``hq_fraction``, ``counts``: :func:`gan_helpers.metrics.coverage.
+      mode_coverage` of ``samples`` (the VEEGAN/PacGAN 3σ protocol);
+    * ``shares`` (K,): the fraction of ``samples`` nearest to each mode, high quality or not
+      (where G's mass sits; a collapsed G puts most of it on one or two modes);
+    * ``d_real``, ``d_fake``: mean sigmoid(D(x)) on ``real`` and on ``samples``;
+    * ``samples`` (n_eval, 2): G on fixed latents; ``real`` (n_eval, 2): the target's samples;
+    * ``d_grid`` (grid, grid): sigmoid(D) on the square ``[-half_width, half_width]²``,
+      ``d_grid[i, j]`` at ``(axis[j], axis[i])``; ``axis`` (grid,);
+    * ``history``: since the last reset, one dict per evaluation with ``step``, ``modes``,
+      ``hq_fraction``, ``d_real``, ``d_fake`` and ``shares``.
+    """
+
+    def __init__(self, target="ring", steps=200, seed=0, lr_g=1e-3, lr_d=1e-4, latent_dim=8,
+                 widths=(64, 64), batch=256, n_eval=2500, grid=81, max_steps=1000, draw=True):
+        toy_target(target)  # refuse an unknown name before building anything
+        if int(batch) < 1 or int(n_eval) < 1 or int(grid) < 2:
+            raise ValueError(f"GAN2DStepper: batch, n_eval must be >= 1 and grid >= 2, got "
+                             f"batch={batch}, n_eval={n_eval}, grid={grid}.")
+        self.seed, self.batch, self.n_eval, self.grid = int(seed), int(batch), int(n_eval), int(grid)
+        self.draw = draw
+        self.gan = self._build(lr_g, lr_d, int(latent_dim), tuple(widths))
+        # Everything that training changes, as built from the seed: restored by reset().
+        self._variables = self._training_state()
+        self._initial = [v.numpy() for v in self._variables]
+        # Fixed latents: the samples change only because G does.
+        self._z = np.random.default_rng(self.seed).standard_normal(
+            (self.n_eval, self.gan.latent_dim)).astype(np.float32)
+        self._train_fn = self._make_train_fn()
+
+        style = {"description_width": "initial"}
+        self.target = W.Dropdown(options=[(label, key) for key, (label, *_) in TOY_TARGETS.items()],
+                                 value=target, description="target", style=style,
+                                 layout=W.Layout(width="170px"))
+        self.steps = W.IntSlider(value=int(steps), min=10, max=max(int(max_steps), int(steps)),
+                                 step=10, description="steps per click", style=style,
+                                 continuous_update=False)
+        self.train_button = W.Button(description="Train", button_style="primary",
+                                     tooltip="train the GAN for 'steps per click' generator steps")
+        self.reset_button = W.Button(description="Reset",
+                                     tooltip="rebuild G and D from the seed: back to step 0")
+        self.readout = W.HTML()
+        self.output = W.Output()
+        self.widget = W.VBox([W.HBox([self.target, self.steps, self.train_button,
+                                      self.reset_button]), self.readout, self.output])
+        self.state = None
+        self.draws = 0
+        self.train_button.on_click(self._on_train)
+        self.reset_button.on_click(self._on_reset)
+        self.target.observe(self._on_target, names="value")
+        self.reset()
+
+    # --- the model (plain Keras / TensorFlow) ---------------------------------------------
+
+    def _build(self, lr_g, lr_d, latent_dim, widths):
+        import keras
+
+        from .models import dense_discriminator, dense_generator
+        from .training import GAN
+
+        g = dense_generator(latent_dim=latent_dim, widths=widths, output_shape=2,
+                            output_activation=None, name="toy_generator")
+        d = dense_discriminator(input_shape=2, widths=widths, name="toy_discriminator")
+        # Seeded initialisers instead of gh.set_seed: the same seed gives the same players
+        # whatever ran before, and the notebook's global seed is not reset behind its back.
+        for k, model in enumerate((g, d)):
+            for i, layer in enumerate(model.layers):
+                if isinstance(layer, keras.layers.Dense):
+                    init = keras.initializers.GlorotUniform(seed=self.seed * 1000 + 100 * k + i)
+                    layer.kernel.assign(init(layer.kernel.shape))
+                    layer.bias.assign(np.zeros(layer.bias.shape, np.float32))
+        gan = GAN(g, d, seed=self.seed)
+        gan.compile(keras.optimizers.Adam(lr_d, beta_1=0.5), keras.optimizers.Adam(lr_g, beta_1=0.5),
+                    jit_compile=False)  # builds both optimisers' slots now
+        self._data_seed = keras.random.SeedGenerator(self.seed + 1)  # real batches
+        return gan
+
+    def _training_state(self):
+        gan, seen, out = self.gan, set(), []
+        for v in (list(gan.generator.weights) + list(gan.discriminator.weights)
+                  + list(gan.d_optimizer.variables) + list(gan.g_optimizer.variables)
+                  + [gan.seed_generator.state, self._data_seed.state]
+                  + [w for m in gan.metrics for w in m.variables]):
+            if id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+        return out
+
+    def _make_train_fn(self):
+        import keras
+        import tensorflow as tf
+
+        gan, data_seed, batch = self.gan, self._data_seed, self.batch
+
+        def step(i, centres, std):
+            idx = keras.random.randint((batch,), 0, tf.shape(centres)[0], seed=data_seed)
+            real = tf.gather(centres, idx) + std * keras.random.normal((batch, 2), seed=data_seed)
+            gan.train_step(real)  # gh.GAN's own step: one D update, then one G update
+            return i + 1, centres, std
+
+        # One trace serves every click, target and reset: n and the target are arguments.
+        # autograph=False: the loop is an explicit while_loop, and Keras' code is traced as
+        # it is instead of being converted first (seconds saved on the first click).
+        @tf.function(autograph=False,
+                     input_signature=[tf.TensorSpec([], tf.int32),
+                                      tf.TensorSpec([None, 2], tf.float32),
+                                      tf.TensorSpec([], tf.float32)])
+        def train(n, centres, std):
+            tf.while_loop(lambda i, *_: i < n, step, (tf.constant(0), centres, std))
+            return gan.g_optimizer.iterations
+
+        return train
+
+    def _evaluate(self, seconds=0.0):
+        """Recompute ``state`` from the models (numbers only; drawing is separate)."""
+        from .metrics.coverage import mode_coverage
+        from .theory import sigmoid
+
+        name = self.target.value
+        centres, std, half_width = toy_target(name)
+        samples = np.asarray(self.gan.generator(self._z, training=False), dtype=np.float32)
+        axis = np.linspace(-half_width, half_width, self.grid, dtype=np.float32)
+        gx, gy = np.meshgrid(axis, axis)  # gx[i, j] = axis[j], gy[i, j] = axis[i]
+        points = np.stack([gx.ravel(), gy.ravel()], axis=1)
+        logits = np.asarray(self.gan.discriminator(
+            np.concatenate([self._real, samples, points]), training=False), np.float64)[:, 0]
+        d = sigmoid(logits)
+        n = len(samples)
+        if np.all(np.isfinite(samples)):
+            cov = mode_coverage(samples, centres, std)
+            modes, hq, counts = cov.modes, cov.hq_fraction, cov.counts
+            d2 = ((samples[:, None, :] - centres[None]) ** 2).sum(-1)
+            shares = np.bincount(d2.argmin(1), minlength=len(centres)) / n
+        else:  # a diverged generator: say so in the numbers rather than fail the click
+            modes, hq, counts = 0, 0.0, np.zeros(len(centres), int)
+            shares = np.zeros(len(centres))
+        step = int(np.asarray(self.gan.g_optimizer.iterations))
+        history = [] if self.state is None or step == 0 else list(self.state["history"])
+        d_real, d_fake = float(d[:n].mean()), float(d[n:2 * n].mean())
+        history.append({"step": step, "modes": modes, "hq_fraction": hq, "d_real": d_real,
+                        "d_fake": d_fake, "shares": shares})
+        self.state = {"target": name, "step": step, "seconds": float(seconds),
+                      "modes": modes, "n_modes": len(centres), "hq_fraction": hq, "counts": counts,
+                      "shares": shares, "d_real": d_real, "d_fake": d_fake, "samples": samples,
+                      "real": self._real, "d_grid": d[2 * n:].reshape(self.grid, self.grid),
+                      "axis": axis, "history": history}
+        s = self.state
+        busiest = int(np.argmax(shares))
+        self.readout.value = (
+            f"step <b>{s['step']}</b> &nbsp;|&nbsp; modes captured <b>{s['modes']}/{s['n_modes']}</b>"
+            f" &nbsp; high quality <b>{s['hq_fraction']:.1%}</b> &nbsp;|&nbsp; busiest mode: "
+            f"#{busiest} holds <b>{shares[busiest]:.0%}</b> of the samples &nbsp;|&nbsp; "
+            f"mean D(real) = {s['d_real']:.3f}, mean D(fake) = {s['d_fake']:.3f}"
+            + (f" &nbsp;|&nbsp; last click {s['seconds']:.1f} s" if s["seconds"] else ""))
+        if self.draw:
+            self._redraw()
+        return s
+
+    # --- what the buttons do -----------------------------------------------------------------
+
+    def train(self, n=None):
+        """Run ``n`` generator steps (default: the slider's value), then re-evaluate and
+        redraw; returns ``state``."""
+        import tensorflow as tf
+
+        n = self.steps.value if n is None else n
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"GAN2DStepper.train: n must be a whole number of steps >= 0, got {n!r}.")
+        centres, std, _ = toy_target(self.target.value)
+        start = time.perf_counter()
+        self._train_fn(tf.constant(int(n), tf.int32), tf.constant(centres), tf.constant(std))
+        return self._evaluate(seconds=time.perf_counter() - start)
+
+    def reset(self):
+        """Back to step 0 on the current target: every weight, optimiser slot and random
+        state as the seed made it. Returns ``state``."""
+        for v, value in zip(self._variables, self._initial):
+            v.assign(value)
+        self._real = toy_samples(self.target.value, self.n_eval, self.seed)
+        self.state = None  # a fresh history
+        return self._evaluate()
+
+    def _busy(self, flag, message=None):
+        for button in (self.train_button, self.reset_button):
+            button.disabled = flag
+        self.target.disabled = flag
+        if message:
+            self.readout.value = message
+
+    def _on_train(self, button=None):
+        self._busy(True, f"training {self.steps.value} steps from step {self.state['step']} …")
+        try:
+            self._report_errors(self.train, self.steps.value)
+        finally:
+            self._busy(False)
+
+    def _on_reset(self, button=None):
+        self._report_errors(self.reset)
+
+    def _on_target(self, change):
+        self._report_errors(self.reset)
+
+    def _report_errors(self, action, *args):
+        # ipywidgets sends a callback's traceback to the log console, out of the student's
+        # sight; put the message where they are looking, then re-raise for the log.
+        try:
+            return action(*args)
+        except Exception as err:
+            import html
+
+            self.readout.value = (f"<b style='color:#b00'>{type(err).__name__}</b>: "
+                                  f"{html.escape(str(err))}")
+            raise
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def figure(self):
+        """A matplotlib Figure of the current ``state``. Left: D's verdict D(x) = P(real) as
+        colour (bands finer near 0.5, the black line is D = 0.5) under G's samples and the
+        real mixture. Right: where G's mass sat after each click (share of samples nearest
+        each mode): a collapsing generator shows as one bright cell hopping between rows."""
+        import matplotlib.pyplot as plt
+        from matplotlib.colors import BoundaryNorm
+        from matplotlib.ticker import MaxNLocator
+
+        s = self.state
+        centres, _, half_width = toy_target(s["target"])
+        fig, (ax, hist) = plt.subplots(1, 2, figsize=(10.5, 4.3),
+                                       gridspec_kw={"width_ratios": [1.2, 1]})
+        # A slow D hovers near 0.5: finer bands there, so its small preferences show.
+        levels = [0, .1, .2, .3, .4, .45, .48, .49, .5, .51, .52, .55, .6, .7, .8, .9, 1]
+        cmap = plt.get_cmap("RdBu")
+        filled = ax.contourf(s["axis"], s["axis"], s["d_grid"], levels=levels, cmap=cmap,
+                             norm=BoundaryNorm(levels, cmap.N), alpha=0.6)
+        if s["d_grid"].min() < 0.5 < s["d_grid"].max():
+            ax.contour(s["axis"], s["axis"], s["d_grid"], levels=[0.5], colors="k",
+                       linewidths=0.8)
+        bar = fig.colorbar(filled, ax=ax, fraction=0.046, pad=0.03, ticks=[0, .3, .45, .5, .55, .7, 1])
+        bar.set_label("D(x) = P(real)")
+        ax.scatter(*s["real"].T, s=3, color="0.3", alpha=0.35, label="real")
+        ax.scatter(*np.clip(s["samples"], -half_width, half_width).T, s=3, color="C1", alpha=0.5,
+                   label="G(z)")
+        ax.scatter(*centres.T, marker="x", color="k", s=25, lw=1)
+        ax.set(xlim=(-half_width, half_width), ylim=(-half_width, half_width), aspect="equal")
+        ax.set_title(f"{s['target']}, step {s['step']}: {s['modes']}/{s['n_modes']} modes, "
+                     f"HQ {s['hq_fraction']:.0%}", fontsize=10)
+        ax.legend(loc="upper right", fontsize=8, markerscale=3)
+        shares = np.array([h["shares"] for h in s["history"]])  # (evaluations, K)
+        hist.imshow(shares.T, origin="lower", aspect="auto", cmap="Oranges", vmin=0, vmax=1,
+                    interpolation="nearest")
+        hist.xaxis.set_major_locator(MaxNLocator(8, integer=True))
+        hist.set_xticks([t for t in hist.get_xticks() if 0 <= t < len(shares)])
+        hist.set_xticklabels([str(s["history"][int(t)]["step"]) for t in hist.get_xticks()])
+        hist.yaxis.set_major_locator(MaxNLocator(10, integer=True))
+        hist.set(xlabel="generator steps (one column per click)", ylabel="mode #",
+                 ylim=(-0.5, s["n_modes"] - 0.5))
+        hist.set_title("share of G's samples nearest each mode", fontsize=10)
+        fig.tight_layout()
+        return fig
+
+    def _redraw(self):
+        import matplotlib.pyplot as plt
+        from IPython.display import clear_output, display
+
+        fig = self.figure()
+        with self.output:
+            clear_output(wait=True)
+            display(fig)
+        plt.close(fig)  # shown via the Output widget only, not again at the cell's end
+        self.draws += 1
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def gan2d_stepper(target="ring", steps=200, seed=0, lr_g=1e-3, lr_d=1e-4, latent_dim=8,
+                  widths=(64, 64), batch=256, n_eval=2500, draw=True):
+    """Train a small 2-D GAN on the ring or grid a click at a time (see :class:`GAN2DStepper`);
+    the defaults are notebook 05's collapsing GAN (G learns 10× faster than D)."""
+    return GAN2DStepper(target=target, steps=steps, seed=seed, lr_g=lr_g, lr_d=lr_d,
+                        latent_dim=latent_dim, widths=widths, batch=batch, n_eval=n_eval,
+                        draw=draw)
