@@ -363,30 +363,30 @@ def label_smoothing_explorer(alpha=0.9, beta=0.0, draw=True):
 
 import time  # noqa: E402
 
-from .data import grid_centres as _grid_centres  # noqa: E402
-from .data import ring_centres as _ring_centres  # noqa: E402
+from . import data as _data  # noqa: E402
 
-#: The two benchmarks of notebook 05: label, mode centres, per-mode σ, half-width of the plot.
+#: The two benchmarks of notebook 05: label, sampler (gan_helpers.data), per-mode σ, and the
+#: half-width of the square that is drawn.
 TOY_TARGETS = {
-    "ring": ("ring of 8", _ring_centres(8, 1.0), 0.01, 1.6),
-    "grid": ("grid of 25", _grid_centres(), 0.05, 5.5),
+    "ring": ("ring of 8", _data.ring_of_gaussians, 0.01, 1.6),
+    "grid": ("grid of 25", _data.grid_of_gaussians, 0.05, 5.5),
 }
 
 
 def toy_target(name):
-    """``(centres (K, 2), std, half_width)`` of a toy benchmark: 'ring' or 'grid'."""
+    """``(centres (K, 2) float32, std, half_width)`` of a toy benchmark: 'ring' or 'grid'."""
     if name not in TOY_TARGETS:
         raise ValueError(f"unknown toy target {name!r}; use one of {', '.join(TOY_TARGETS)}.")
-    _, centres, std, half_width = TOY_TARGETS[name]
-    return centres.astype(np.float32), float(std), float(half_width)
+    _, sample, std, half_width = TOY_TARGETS[name]
+    return sample(1, std=std, seed=0)[1].astype(np.float32), float(std), float(half_width)
 
 
 def toy_samples(name, n, seed):
-    """``n`` samples (float32 (n, 2)) of a toy benchmark, from a NumPy seed."""
-    centres, std, _ = toy_target(name)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(len(centres), size=n)
-    return (centres[idx] + std * rng.standard_normal((n, 2))).astype(np.float32)
+    """``n`` samples (float32 (n, 2)) of a toy benchmark (gan_helpers.ring_of_gaussians or
+    grid_of_gaussians), from a NumPy seed."""
+    toy_target(name)
+    _, sample, std, _ = TOY_TARGETS[name]
+    return sample(n, std=std, seed=seed)[0]
 
 
 class GAN2DStepper:
@@ -450,7 +450,7 @@ class GAN2DStepper:
         self.train_button = W.Button(description="Train", button_style="primary",
                                      tooltip="train the GAN for 'steps per click' generator steps")
         self.reset_button = W.Button(description="Reset",
-                                     tooltip="rebuild G and D from the seed: back to step 0")
+                                     tooltip="G, D and their optimisers as the seed made them: step 0")
         self.readout = W.HTML()
         self.output = W.Output()
         self.widget = W.VBox([W.HBox([self.target, self.steps, self.train_button,

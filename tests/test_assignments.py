@@ -68,6 +68,7 @@ def _checker_cells(nb):
     return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "gh.checks.check_" in c.source]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("name", NAMES)
 def test_student_notebook_fails_only_at_its_checkers(student_dir, name):
     """Run the student version top to bottom (up to its last checker): every checker cell
