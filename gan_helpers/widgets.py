@@ -14,7 +14,29 @@ import ipywidgets as W
 from . import theory
 
 
-class MinimaxExplorer:
+class _Explorer:
+    """What every explorer shares: ``figure()`` draws the current ``state`` (a subclass
+    defines it), ``_redraw`` shows it in the ``output`` widget, and displaying the explorer
+    displays its ``widget``. ``draws`` counts redraws (the tests read it)."""
+
+    def _redraw(self):
+        import matplotlib.pyplot as plt
+        from IPython.display import clear_output, display
+
+        fig = self.figure()
+        with self.output:
+            clear_output(wait=True)
+            display(fig)
+        plt.close(fig)  # shown via the Output widget only, not again at the cell's end
+        self.draws += 1
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+class MinimaxExplorer(_Explorer):
     """Sliders for p_g = N(mean, std²) against a fixed p_data; shows D*, V(D*, G), JSD.
 
     Attributes: ``mean`` and ``std`` (FloatSliders), ``readout`` (HTML), ``output``
@@ -88,22 +110,6 @@ class MinimaxExplorer:
         fig.tight_layout()
         return fig
 
-    def _redraw(self):
-        import matplotlib.pyplot as plt
-        from IPython.display import clear_output, display
-
-        fig = self.figure()
-        with self.output:
-            clear_output(wait=True)
-            display(fig)
-        plt.close(fig)  # shown via the Output widget only, not again at the cell's end
-        self.draws += 1
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
-
 
 def minimax_explorer(g_mean=2.0, g_std=1.0, data_mean=0.0, data_std=1.0, draw=True):
     """Explore V(D*, G) = -log 4 + 2·JSD: move p_g and watch D*, V and JSD respond."""
@@ -116,7 +122,7 @@ import numpy as np  # noqa: E402
 
 from . import latent  # noqa: E402
 
-class LatentExplorer:
+class LatentExplorer(_Explorer):
     """Sliders over a trained generator's latent space; shows the digit they select.
 
     Two integer seeds pick latent vectors z_a and z_b (standard normal, seeded); ``t``
@@ -208,22 +214,6 @@ class LatentExplorer:
         fig.tight_layout()
         return fig
 
-    def _redraw(self):
-        import matplotlib.pyplot as plt
-        from IPython.display import clear_output, display
-
-        fig = self.figure()
-        with self.output:
-            clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
-        self.draws += 1
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
-
 
 def latent_explorer(gan, seed_a=0, seed_b=1, steps=8, draw=True):
     """Explore a trained GAN's latent space with sliders (see :class:`LatentExplorer`)."""
@@ -232,7 +222,7 @@ def latent_explorer(gan, seed_a=0, seed_b=1, steps=8, draw=True):
 
 # --- 03 · label smoothing: the explorer ------------------------------------------------------
 
-class LabelSmoothingExplorer:
+class LabelSmoothingExplorer(_Explorer):
     """Sliders for D's real target α and fake target β; shows what they do to D.
 
     Three panels, all from :func:`gan_helpers.theory.smoothing_state`: D's per-sample loss
@@ -336,22 +326,6 @@ class LabelSmoothingExplorer:
         fig.tight_layout()
         return fig
 
-    def _redraw(self):
-        import matplotlib.pyplot as plt
-        from IPython.display import clear_output, display
-
-        fig = self.figure()
-        with self.output:
-            clear_output(wait=True)
-            display(fig)
-        plt.close(fig)  # shown via the Output widget only, not again at the cell's end
-        self.draws += 1
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
-
 
 def label_smoothing_explorer(alpha=0.9, beta=0.0, draw=True):
     """Explore label smoothing: move D's real target α and fake target β and watch D's
@@ -389,7 +363,7 @@ def toy_samples(name, n, seed):
     return sample(n, std=std, seed=seed)[0]
 
 
-class GAN2DStepper:
+class GAN2DStepper(_Explorer):
     """Train a small 2-D GAN on the ring or the grid a click at a time, and watch it collapse.
 
     Each click of **Train** runs ``steps`` generator updates of a :class:`gan_helpers.GAN`
@@ -669,22 +643,6 @@ class GAN2DStepper:
         hist.set_title("share of G's samples nearest each mode", fontsize=10)
         fig.tight_layout()
         return fig
-
-    def _redraw(self):
-        import matplotlib.pyplot as plt
-        from IPython.display import clear_output, display
-
-        fig = self.figure()
-        with self.output:
-            clear_output(wait=True)
-            display(fig)
-        plt.close(fig)  # shown via the Output widget only, not again at the cell's end
-        self.draws += 1
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
 
 
 def gan2d_stepper(target="ring", steps=200, seed=0, lr_g=1e-3, lr_d=1e-4, latent_dim=8,
