@@ -37,6 +37,8 @@ class GAN(keras.Model):
         self.generator = generator
         self.discriminator = discriminator
         g_in = generator.input_shape
+        if isinstance(g_in, list):  # several inputs (a conditional G): the noise comes first
+            g_in = g_in[0]
         self.latent_dim = int(latent_dim or g_in[-1])
         if g_in[-1] is not None and self.latent_dim != g_in[-1]:
             raise ValueError(f"GAN: latent_dim={self.latent_dim} but the generator expects "
@@ -153,26 +155,39 @@ class GAN(keras.Model):
         _apply(self.d_optimizer, scaled, tape, self.discriminator.trainable_weights)
         return d_loss, real_logits, fake_logits
 
-    def train_step(self, data):
+    def split_batch(self, data):
+        """One batch -> (the discriminator's real input, the fakes' condition).
+
+        The plain GAN has no condition (None); a conditional GAN returns ``[images, labels]``
+        and the labels its fakes should show. With a condition, G gets ``[z, condition]``
+        and D gets ``[images, condition]``.
+        """
         real = data[0] if isinstance(data, (tuple, list)) else data
         want = tuple(self.discriminator.input_shape[1:])
         if tuple(real.shape[1:]) != want:  # static shapes: checked once, when traced
             raise ValueError(f"GAN.fit: the data yields batches of shape {tuple(real.shape)} but "
                              f"the discriminator expects (batch,) + {want}; fix the dataset "
                              "(e.g. gh.mnist_dataset adds the channel axis) or the model.")
-        batch = tf.shape(real)[0]
+        return real, None
+
+    def train_step(self, data):
+        real, cond = self.split_batch(data)
+        batch = tf.shape(tf.nest.flatten(real)[0])[0]
+        with_cond = (lambda x: x) if cond is None else (lambda x: [x, cond])
         # Under tf.distribute the optimiser sums replica gradients: scale to a global mean.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         for _ in range(self.d_steps - 1):  # extra critic steps (WGAN-style), fresh fakes each
-            self._d_update(real, self.generator(self.sample_latent(batch), training=True), replicas)
+            fake = self.generator(with_cond(self.sample_latent(batch)), training=True)
+            self._d_update(real, with_cond(fake), replicas)
         with tf.GradientTape() as g_tape:
             # One generator forward pass serves both updates (as in the TF tutorial): G's
             # output does not depend on D, so reusing it is the same as recomputing it.
-            fake = self.generator(self.sample_latent(batch), training=True)
+            fake = self.generator(with_cond(self.sample_latent(batch)), training=True)
             with g_tape.stop_recording():  # D's update is not part of G's gradient
-                d_loss, real_logits, _ = self._d_update(real, tf.stop_gradient(fake), replicas)
+                d_loss, real_logits, _ = self._d_update(real, with_cond(tf.stop_gradient(fake)),
+                                                        replicas)
             # ...but G is judged by the *updated* D: alternating, not simultaneous, steps.
-            fake_logits = self.discriminator(fake, training=True)
+            fake_logits = self.discriminator(with_cond(fake), training=True)
             g_loss = self.generator_loss(fake_logits)
             scaled = _scale_loss(self.g_optimizer, g_loss / replicas)
         _apply(self.g_optimizer, scaled, g_tape, self.generator.trainable_weights)

@@ -1,0 +1,138 @@
+"""Notebook 07's exercise checkers accept right answers (the reference and independent
+solutions, NumPy and Keras) and reject the usual mistakes, each with its own hint."""
+import numpy as np
+import pytest
+
+from gan_helpers import checks, conditional
+
+
+def rejects(checker, fn, phrase):
+    with pytest.raises(AssertionError, match=phrase):
+        checker(fn)
+
+
+# --- exercise 1: join a one-hot label to z ----------------------------------------------------
+
+def join_label_keras(z, labels, n_classes):
+    import keras
+
+    one_hot = keras.ops.one_hot(np.asarray(labels), n_classes)
+    return keras.ops.concatenate([keras.ops.convert_to_tensor(z), one_hot], axis=1)
+
+
+def test_join_label_accepts_right_answers(capsys):
+    checks.check_join_label(checks._reference_join_label)
+    checks.check_join_label(join_label_keras)            # a tensor, not an array
+    checks.check_join_label(lambda z, y, k: np.hstack([z, (np.arange(k) == y[:, None])]))
+    assert "correct" in capsys.readouterr().out
+
+
+def test_join_label_matches_the_generators_own_join():
+    """The exercise computes exactly what the one-hot generator's first layer receives."""
+    import keras
+
+    for z, y, k in checks._join_label_cases():
+        g = conditional.conditional_generator(latent_dim=z.shape[1], n_classes=k, join="onehot",
+                                              width=0.1)
+        first = keras.Model(g.inputs, g.get_layer("z_and_label").output)
+        np.testing.assert_allclose(first([z, y]), checks._reference_join_label(z, y, k))
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (lambda z, y, k: np.concatenate([z, y[:, None]], axis=1), "as one number"),
+    (lambda z, y, k: np.concatenate([z, np.eye(y.max() + 1)[y]], axis=1), "largest label"),
+    (lambda z, y, k: z + np.eye(k)[y][:, :z.shape[1]], "added the one-hot"),
+    (lambda z, y, k: np.concatenate([np.eye(k)[y], z], axis=1), "wrong order"),
+    (lambda z, y, k: np.concatenate([z, 1 - np.eye(k)[y]], axis=1), "1 at the label"),
+    (lambda z, y, k: np.concatenate([z, np.eye(k)[(y + 1) % k]], axis=1), "np.concatenate"),
+    (lambda z, y, k: 1 / 0, "ZeroDivisionError"),
+])
+def test_join_label_rejects_mistakes(wrong, phrase):
+    rejects(checks.check_join_label, wrong, phrase)
+
+
+def test_not_implemented_reaches_the_reader():
+    def stub(*args):
+        raise NotImplementedError()
+
+    for checker in (checks.check_join_label, checks.check_join_image_label,
+                    checks.check_per_class_accuracy):
+        with pytest.raises(NotImplementedError):
+            checker(stub)
+
+
+# --- exercise 2: the label as image planes for D ----------------------------------------------
+
+def join_image_tile(x, y, k):
+    n, h, w, _ = x.shape
+    return np.concatenate([x, np.tile(np.eye(k)[y][:, None, None, :], (1, h, w, 1))], axis=-1)
+
+
+def test_join_image_label_accepts_right_answers():
+    checks.check_join_image_label(checks._reference_join_image_label)
+    checks.check_join_image_label(join_image_tile)
+
+
+def test_join_image_label_matches_the_discriminators_own_join():
+    import keras
+
+    d = conditional.conditional_discriminator(join="onehot", width=0.1)
+    first = keras.Model(d.inputs, d.get_layer("image_and_label").output)
+    x, y, k = checks._join_image_cases()[1]
+    np.testing.assert_allclose(first([x, y]), checks._reference_join_image_label(x, y, k))
+
+
+def _planes(x, y, k):
+    return checks._reference_join_image_label(x, y, k)[..., 1:]
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (lambda x, y, k: np.moveaxis(_planes(x, y, k), -1, 1), "channels-first"),
+    (_planes, "only the label planes"),
+    (lambda x, y, k: np.swapaxes(checks._reference_join_image_label(x, y, k), 1, 2), "swapped"),
+    (lambda x, y, k: np.concatenate([x, np.broadcast_to(y[:, None, None, None], x.shape)], -1),
+     "label number"),
+    (lambda x, y, k: np.concatenate([_planes(x, y, k), x], axis=-1), "wrong order"),
+    (lambda x, y, k: np.concatenate(
+        [x, np.repeat(np.eye(k)[y], x.shape[1] * x.shape[2], axis=1).reshape(
+            len(x), x.shape[1], x.shape[2], k)], axis=-1), "scrambles the planes"),
+    (lambda x, y, k: np.concatenate([x, 0.5 * _planes(x, y, k)], axis=-1), "broadcast_to"),
+])
+def test_join_image_label_rejects_mistakes(wrong, phrase):
+    rejects(checks.check_join_image_label, wrong, phrase)
+
+
+# --- exercise 3: per-class accuracy of generated digits ---------------------------------------
+
+def per_class_confusion(predicted, requested, n_classes):
+    m = np.zeros((n_classes, n_classes))
+    np.add.at(m, (requested, predicted), 1)
+    return np.diag(m) / m.sum(axis=1)
+
+
+def test_per_class_accuracy_accepts_right_answers():
+    checks.check_per_class_accuracy(checks._reference_per_class_accuracy)
+    checks.check_per_class_accuracy(per_class_confusion)
+    checks.check_per_class_accuracy(conditional.per_class_accuracy)   # the library's own
+
+
+def test_per_class_cases_separate_recall_from_precision():
+    """Unequal class counts make the mistakes differ from the answer by far more than the
+    tolerance; and one class has no hits, so bincount without minlength comes out short."""
+    (p, r, k), _ = checks._per_class_cases()
+    recall = checks._reference_per_class_accuracy(p, r, k)
+    precision = np.array([np.mean(r[p == c] == c) for c in range(k)])
+    assert np.max(np.abs(recall - precision)) > 0.05 and recall[9] == 0
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (lambda p, r, k: np.array([np.mean(r[p == c] == c) if np.any(p == c) else 0.0
+                               for c in range(k)]), "precision"),
+    (lambda p, r, k: np.full(k, np.mean(p == r)), "overall accuracy"),
+    (lambda p, r, k: np.bincount(r[p == r], minlength=k) / len(r), "own count"),
+    (lambda p, r, k: np.bincount(r[p == r]) / np.bincount(r)[: r[p == r].max() + 1], "minlength"),
+    (lambda p, r, k: np.mean(p == r), "one accuracy per class"),
+    (lambda p, r, k: 1 - checks._reference_per_class_accuracy(p, r, k), "requested == k"),
+])
+def test_per_class_accuracy_rejects_mistakes(wrong, phrase):
+    rejects(checks.check_per_class_accuracy, wrong, phrase)
