@@ -17,7 +17,32 @@ from . import theory
 class _Explorer:
     """What every explorer shares: ``figure()`` draws the current ``state`` (a subclass
     defines it), ``_redraw`` shows it in the ``output`` widget, and displaying the explorer
-    displays its ``widget``. ``draws`` counts redraws (the tests read it)."""
+    displays its ``widget``. ``draws`` counts redraws (the tests read it). Explorers with
+    sliders name them in ``SLIDERS``; ``update(**values)`` sets several, then recomputes once.
+    """
+
+    SLIDERS = ()
+    _setting = False
+
+    def _watch_sliders(self):
+        for name in self.SLIDERS:
+            getattr(self, name).observe(self._on_change, names="value")
+
+    def _on_change(self, change):
+        if not self._setting:  # _set_sliders sets several sliders, then update() runs once
+            self.update()
+
+    def _set_sliders(self, values):
+        unknown = set(values) - set(self.SLIDERS)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.update: unknown slider(s) {sorted(unknown)}; "
+                            f"use {' and/or '.join(n + '=' for n in self.SLIDERS)}.")
+        self._setting = True
+        try:
+            for name, value in values.items():
+                getattr(self, name).value = value
+        finally:
+            self._setting = False
 
     def _redraw(self):
         import matplotlib.pyplot as plt
@@ -44,6 +69,8 @@ class MinimaxExplorer(_Explorer):
     latest :func:`gan_helpers.theory.minimax_state`), ``draws`` (figures drawn so far).
     """
 
+    SLIDERS = ("mean", "std")
+
     def __init__(self, g_mean=2.0, g_std=1.0, data_mean=0.0, data_std=1.0, draw=True):
         self.data_mean, self.data_std, self.draw = float(data_mean), float(data_std), draw
         style = {"description_width": "70px"}
@@ -56,30 +83,15 @@ class MinimaxExplorer(_Explorer):
         self.widget = W.VBox([W.HBox([self.mean, self.std]), self.readout, self.output])
         self.state = None
         self.draws = 0
-        self._setting = False
-        for slider in (self.mean, self.std):
-            slider.observe(self._on_change, names="value")
+        self._watch_sliders()
         self.update()
-
-    def _on_change(self, change):
-        if not self._setting:  # update() sets several sliders, then recomputes once
-            self.update()
 
     def update(self, **values):
         """Set sliders by name (``mean=``, ``std=``), recompute ``state``, redraw; returns state.
 
         Values outside a slider's range are clipped by the slider, as a user would be.
         """
-        unknown = set(values) - {"mean", "std"}
-        if unknown:
-            raise TypeError(f"MinimaxExplorer.update: unknown slider(s) {sorted(unknown)}; "
-                            "use mean= and/or std=.")
-        self._setting = True
-        try:
-            for name, value in values.items():
-                getattr(self, name).value = value
-        finally:
-            self._setting = False
+        self._set_sliders(values)
         self.state = theory.minimax_state(self.mean.value, self.std.value,
                                           self.data_mean, self.data_std)
         s = self.state
@@ -158,31 +170,16 @@ class LatentExplorer(_Explorer):
                               W.HBox([self.dim, self.amount]), self.output])
         self.state = None
         self.draws = 0
-        self._setting = False
-        for name in self.SLIDERS:
-            getattr(self, name).observe(self._on_change, names="value")
+        self._watch_sliders()
         self.update()
 
     def latent(self, seed):
         """The latent vector of an integer seed (float32, shape (latent_dim,))."""
         return np.random.default_rng(seed).standard_normal(self.gan.latent_dim).astype(np.float32)
 
-    def _on_change(self, change):
-        if not self._setting:  # update() sets several sliders, then recomputes once
-            self.update()
-
     def update(self, **values):
         """Set sliders by name (seed_a=, seed_b=, t=, dim=, amount=), regenerate; returns state."""
-        unknown = set(values) - set(self.SLIDERS)
-        if unknown:
-            raise TypeError(f"LatentExplorer.update: unknown slider(s) {sorted(unknown)}; "
-                            f"use {', '.join(self.SLIDERS)}.")
-        self._setting = True
-        try:
-            for name, value in values.items():
-                getattr(self, name).value = value
-        finally:
-            self._setting = False
+        self._set_sliders(values)
         z_a, z_b = self.latent(self.seed_a.value), self.latent(self.seed_b.value)
         ts = np.append(np.linspace(0.0, 1.0, self.steps), self.t.value)
         zs = latent.slerp(z_a, z_b, ts).astype(np.float32)  # the path, then the current z
@@ -251,28 +248,13 @@ class LabelSmoothingExplorer(_Explorer):
         self.widget = W.VBox([W.HBox([self.alpha, self.beta]), self.readout, self.output])
         self.state = None
         self.draws = 0
-        self._setting = False
-        for name in self.SLIDERS:
-            getattr(self, name).observe(self._on_change, names="value")
+        self._watch_sliders()
         self.update()
-
-    def _on_change(self, change):
-        if not self._setting:  # update() sets several sliders, then recomputes once
-            self.update()
 
     def update(self, **values):
         """Set sliders by name (``alpha=``, ``beta=``), recompute ``state``, redraw; returns
         state. Values outside a slider's range are clipped by the slider, as a user would be."""
-        unknown = set(values) - set(self.SLIDERS)
-        if unknown:
-            raise TypeError(f"LabelSmoothingExplorer.update: unknown slider(s) {sorted(unknown)}; "
-                            "use alpha= and/or beta=.")
-        self._setting = True
-        try:
-            for name, value in values.items():
-                getattr(self, name).value = value
-        finally:
-            self._setting = False
+        self._set_sliders(values)
         self.state = theory.smoothing_state(self.alpha.value, self.beta.value, self.data, self.g)
         s = self.state
 
