@@ -197,6 +197,7 @@ def test_update_clips_and_rejects_unknown_names(explorer):
 def test_drawing_counts_figures_and_closes_them():
     import matplotlib.pyplot as plt
 
+    plt.close("all")  # figures other tests left open are not this explorer's
     e = widgets.label_smoothing_explorer(draw=True)
     assert e.draws == 1
     e.beta.value = 0.1
