@@ -233,8 +233,6 @@ def run_speed(batch_size=256, steps=10, repeats=3, xla=False, mixed_precision=No
 def run_quality(budget_s=240.0, eval_every_s=20.0, seeds=(0, 1, 2), threshold=None, n_eval=2000,
                 policy=None):
     """Wall-clock seconds (training only) to reach a classifier-FID threshold."""
-    import keras
-
     from .data import load_mnist, mnist_dataset
     from .metrics import feature_statistics, frechet_distance, mnist_features
     from .runtime import set_seed

@@ -1,6 +1,5 @@
 """Student versions: solutions stripped nbgrader-style, and a student notebook fails only
 where the student has work to do (each checker cell, with NotImplementedError)."""
-import os
 import pathlib
 
 import nbformat
