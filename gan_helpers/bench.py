@@ -5,7 +5,9 @@ machine slows them alike:
 
 * ``tutorial``: a faithful re-implementation of the TF DCGAN tutorial's step: one
   ``tf.function``, two tapes, ``BinaryCrossentropy(from_logits=True)``, two Adam(1e-4).
-* ``gan_helpers float32``: ``gan_helpers.GAN`` through ``fit``'s own train function.
+* ``gan_helpers float32``: ``gan_helpers.GAN`` through ``fit``'s own train function, once
+  with ``updates="simultaneous"`` (the tutorial's update: the like-for-like ratio) and
+  once with the default alternating updates (one more D forward pass per step).
 * ``gan_helpers best``: the fastest configuration the workbook supports on this device:
   mixed precision (bfloat16 on a CPU with native bf16, float16 + XLA on a GPU).
 
@@ -137,7 +139,7 @@ def tutorial_step_fn(batch_size, noise_dim=100):
 
 
 def workbook_gan(batch_size, learning_rate=1e-4, beta_1=0.9, policy=None, jit_compile=False,
-                 seed=0):
+                 seed=0, updates="alternating"):
     """A compiled ``gan_helpers.GAN`` with the tutorial's models, under a dtype policy."""
     import keras
 
@@ -147,7 +149,7 @@ def workbook_gan(batch_size, learning_rate=1e-4, beta_1=0.9, policy=None, jit_co
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(policy or "float32")
     try:
-        gan = GAN(dcgan_generator(), dcgan_discriminator(), seed=seed)
+        gan = GAN(dcgan_generator(), dcgan_discriminator(), seed=seed, updates=updates)
         gan.compile(keras.optimizers.Adam(learning_rate, beta_1=beta_1),
                     keras.optimizers.Adam(learning_rate, beta_1=beta_1), jit_compile=jit_compile)
     finally:
@@ -160,9 +162,9 @@ def _logs(outputs):
     return outputs.get_value() if hasattr(outputs, "get_value") else outputs
 
 
-def workbook_step_fn(batch_size, policy=None, jit_compile=False):
+def workbook_step_fn(batch_size, policy=None, jit_compile=False, updates="alternating"):
     """One step of ``GAN.fit``'s own compiled train function (the tutorial's optimiser)."""
-    gan = workbook_gan(batch_size, policy=policy, jit_compile=jit_compile)
+    gan = workbook_gan(batch_size, policy=policy, jit_compile=jit_compile, updates=updates)
     gan.make_train_function()
     iterator = iter(_data(batch_size))
 
@@ -192,14 +194,22 @@ def run_speed(batch_size=256, steps=10, repeats=3, xla=False, mixed_precision=No
     device = "GPU" if has_gpu() else "CPU"
     print(f"Device: {device} | TF {tf.__version__} | batch {batch_size}, {steps} steps x "
           f"{repeats} repeats, contenders alternated")
+    xla_tag = " + XLA" if xla else ""
+    # Like for like: the tutorial's step computes simultaneous updates, so the first
+    # gan_helpers contender does too; the default (alternating) costs one more D pass.
     contenders = {
         "tutorial (float32)": tutorial_step_fn(batch_size),
-        f"gan_helpers float32{' + XLA' if xla else ''}": workbook_step_fn(batch_size, jit_compile=xla),
+        f"gan_helpers float32{xla_tag}, simultaneous (the tutorial's update)":
+            workbook_step_fn(batch_size, jit_compile=xla, updates="simultaneous"),
+        f"gan_helpers float32{xla_tag}, alternating (the default)":
+            workbook_step_fn(batch_size, jit_compile=xla),
     }
     best_name = None
     if policy or best_xla:
-        best_name = f"gan_helpers best ({policy or 'float32'}{' + XLA' if best_xla or xla else ''})"
-        contenders[best_name] = workbook_step_fn(batch_size, policy=policy, jit_compile=best_xla or xla)
+        best_name = (f"gan_helpers best ({policy or 'float32'}{' + XLA' if best_xla or xla else ''}"
+                     ", simultaneous)")
+        contenders[best_name] = workbook_step_fn(batch_size, policy=policy,
+                                                 jit_compile=best_xla or xla, updates="simultaneous")
     flops = step_flops_per_image(*contenders["tutorial (float32)"][1])
     for step, _ in contenders.values():  # warm-up: tracing, XLA compilation, caches
         step(), step()
@@ -223,6 +233,7 @@ def run_speed(batch_size=256, steps=10, repeats=3, xla=False, mixed_precision=No
               f"matmul's {peak / 1e9:.0f} GFLOP/s; repeats: {', '.join(f'{r:.0f}' for r in rates[name])})")
     print(f"model FLOPs per training image: {flops / 1e6:.0f} MFLOP")
     print(f"ratio (gan_helpers float32 / tutorial): {median[names[1]] / median[names[0]]:.2f}")
+    print(f"ratio (gan_helpers float32 alternating / tutorial): {median[names[2]] / median[names[0]]:.2f}")
     best = max(median[n] for n in names[1:])
     print(f"ratio (gan_helpers best / tutorial): {best / median[names[0]]:.2f}")
     return median
@@ -230,9 +241,26 @@ def run_speed(batch_size=256, steps=10, repeats=3, xla=False, mixed_precision=No
 
 # --- time to quality ------------------------------------------------------------------------
 
+def _time_to(curve, threshold):
+    """Training seconds at the first of two consecutive evaluations under ``threshold``."""
+    return next((curve[i][0] for i in range(len(curve) - 1)
+                 if curve[i][1] < threshold and curve[i + 1][1] < threshold), np.inf)
+
+
+def _fid_at_step(curve, step):
+    """Classifier-FID interpolated at a step count (curves hold (seconds, FID, steps))."""
+    return float(np.interp(step, [c[2] for c in curve], [c[1] for c in curve]))
+
+
 def run_quality(budget_s=240.0, eval_every_s=20.0, seeds=(0, 1, 2), threshold=None, n_eval=2000,
                 policy=None):
-    """Wall-clock seconds (training only) to reach a classifier-FID threshold."""
+    """Wall-clock seconds (training only) to reach a classifier-FID threshold.
+
+    Trains the tutorial's configuration, the workbook's default in float32 and, if
+    ``policy`` names one, the workbook's default under that mixed-precision policy. The
+    last two are also compared at equal step counts: mixed precision may only be the
+    workbook's "best" configuration if it does not hurt quality per step.
+    """
     from .data import load_mnist, mnist_dataset
     from .metrics import feature_statistics, frechet_distance, mnist_features
     from .runtime import set_seed
@@ -241,8 +269,9 @@ def run_quality(budget_s=240.0, eval_every_s=20.0, seeds=(0, 1, 2), threshold=No
     rng = np.random.default_rng(1234)
     real_stats = feature_statistics(mnist_features(x[rng.choice(len(x), n_eval, replace=False)]))
     configs = {"tutorial (Adam 1e-4, batch 256)": dict(TUTORIAL, policy=None),
-               f"workbook (Adam 2e-4 b1 0.5, batch 64{', ' + policy if policy else ''})":
-                   dict(WORKBOOK, policy=policy)}
+               "workbook (Adam 2e-4 b1 0.5, batch 64)": dict(WORKBOOK, policy=None)}
+    if policy:
+        configs[f"workbook (Adam 2e-4 b1 0.5, batch 64, {policy})"] = dict(WORKBOOK, policy=policy)
     curves = {name: [] for name in configs}
     for seed in seeds:
         for name, c in configs.items():
@@ -261,26 +290,36 @@ def run_quality(budget_s=240.0, eval_every_s=20.0, seeds=(0, 1, 2), threshold=No
                 fid = frechet_distance(*real_stats, *feature_statistics(mnist_features(gan.generate(z=z))))
                 curve.append((trained, fid, steps))
             curves[name].append(curve)
-            print(f"  seed {seed} {name}: " + ", ".join(f"{t:.0f}s:{f:.1f}" for t, f, _ in curve),
+            print(f"  seed {seed} {name}: " + ", ".join(f"{t:.0f}s/{n}:{f:.1f}" for t, f, n in curve),
                   flush=True)
+    names = list(configs)
     if threshold is None:  # a level the better runs reach: a third of the tutorial's start
-        threshold = float(np.median([c[0][1] for c in curves[next(iter(configs))]]) / 3)
+        threshold = float(np.median([c[0][1] for c in curves[names[0]]]) / 3)
     print(f"threshold: classifier-FID < {threshold:.1f} at two consecutive evaluations "
           f"(N={n_eval} fixed latents, every {eval_every_s:.0f}s of training, budget {budget_s:.0f}s)")
     results = {}
     for name, runs in curves.items():
-        times = []
-        for curve in runs:
-            hit = next((curve[i][0] for i in range(len(curve) - 1)
-                        if curve[i][1] < threshold and curve[i + 1][1] < threshold), np.inf)
-            times.append(hit)
+        times = [_time_to(curve, threshold) for curve in runs]
         results[name] = statistics.median(times)
         shown = ", ".join("not reached" if not np.isfinite(t) else f"{t:.0f}s" for t in times)
-        print(f"{name}: median time to threshold {results[name]:.0f}s (per seed: {shown})")
-    tut, wb = list(results.values())
-    ratio = wb / tut if np.isfinite(tut) else (0.0 if np.isfinite(wb) else np.nan)
-    print(f"ratio (workbook time / tutorial time): {ratio:.2f}"
-          + (" (tutorial never reached it within the budget)" if not np.isfinite(tut) else ""))
+        final = statistics.median(curve[-1][1] for curve in runs)
+        print(f"{name}: median time to threshold {results[name]:.0f}s (per seed: {shown}); "
+              f"median FID at the end {final:.1f}")
+    tut = results[names[0]]
+    for name in names[1:]:
+        wb = results[name]
+        ratio = wb / tut if np.isfinite(tut) else (0.0 if np.isfinite(wb) else np.nan)
+        print(f"ratio ({name} time / tutorial time): {ratio:.2f}"
+              + (" (the tutorial never reached it within the budget: an upper bound)"
+                 if not np.isfinite(tut) and np.isfinite(wb) else ""))
+    if policy:  # quality per step: float32 vs mixed precision, same seeds and step counts
+        f32, low = curves[names[1]], curves[names[2]]
+        step = min(curve[-1][2] for curve in f32 + low)
+        a = [_fid_at_step(c, step) for c in f32]
+        b = [_fid_at_step(c, step) for c in low]
+        print(f"FID after {step} steps (per seed), float32: " + ", ".join(f"{v:.1f}" for v in a)
+              + f"; {policy}: " + ", ".join(f"{v:.1f}" for v in b)
+              + f"; medians {statistics.median(a):.1f} vs {statistics.median(b):.1f}")
     return results
 
 

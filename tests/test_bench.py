@@ -21,9 +21,18 @@ def test_tiny_benchmark_prints_rates_and_ratios(capsys):
     out = capsys.readouterr().out
     assert "tutorial (float32):" in out and "images/s" in out and "MFU" in out
     assert "ratio (gan_helpers float32 / tutorial):" in out
+    assert "simultaneous (the tutorial's update)" in out and "alternating (the default)" in out
+    assert "ratio (gan_helpers float32 alternating / tutorial):" in out
     assert "ratio (gan_helpers best / tutorial):" in out
 
 
 def test_bad_arguments_are_refused():
     with pytest.raises(SystemExit):
         bench.main(["--steps", "0"])
+
+
+def test_time_to_threshold_needs_two_consecutive_evaluations():
+    curve = [(10, 300.0, 5), (20, 140.0, 10), (30, 160.0, 15), (40, 120.0, 20), (50, 110.0, 25)]
+    assert bench._time_to(curve, 150) == 40   # 20 s was a lone dip under the threshold
+    assert bench._time_to(curve, 100) == float("inf")
+    assert bench._fid_at_step(curve, 12.5) == 150.0  # halfway between 140 and 160
