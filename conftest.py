@@ -9,3 +9,22 @@ os.environ.setdefault("GAN_WORKBOOK_RUNS", tempfile.mkdtemp(prefix="gan-workbook
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # Same data everywhere: the bundled 5k subset (auto-detection is unit-tested separately).
 os.environ.setdefault("GAN_WORKBOOK_OFFLINE", "1")
+
+# Suite time: each notebook's total (kernel start + all cells), printed after the run.
+_NOTEBOOK_SECONDS = {}
+
+
+def pytest_runtest_logreport(report):
+    path = report.nodeid.split("::")[0]
+    if path.endswith(".ipynb"):
+        _NOTEBOOK_SECONDS[path] = _NOTEBOOK_SECONDS.get(path, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _NOTEBOOK_SECONDS:
+        return
+    profile = os.environ.get("GAN_WORKBOOK_PROFILE")
+    terminalreporter.write_sep("=", f"notebook durations (profile {profile})")
+    for path, seconds in sorted(_NOTEBOOK_SECONDS.items()):
+        terminalreporter.write_line(f"{seconds:7.1f} s  {path}")
+    terminalreporter.write_line(f"{sum(_NOTEBOOK_SECONDS.values()):7.1f} s  all notebooks")
