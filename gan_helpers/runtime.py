@@ -62,6 +62,42 @@ def has_gpu():
     return bool(tf.config.list_physical_devices("GPU"))
 
 
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return set(f.read().split())
+    except OSError:  # not Linux: no way to tell, assume no native bfloat16
+        return set()
+
+
+def speed_settings(verbose=True):
+    """The fastest training settings this device supports, decided by the device alone.
+
+    Returns ``Settings(policy=..., jit_compile=...)`` for ``keras.mixed_precision`` and
+    ``GAN.compile``. Measured with ``python -m gan_helpers.bench`` (README, Performance):
+
+    * GPU: 'mixed_float16' (tensor cores) + XLA (fuses the step's many small ops);
+    * TPU: 'mixed_bfloat16' (TPUs compile with XLA anyway);
+    * CPU with native bfloat16 (AVX512-BF16 or AMX): 'mixed_bfloat16', ~1.5x the float32
+      step, no XLA (it made the CPU step slower);
+    * any other CPU: float32, no XLA (emulated bfloat16 would be slower).
+    """
+    import tensorflow as tf
+
+    if tf.config.list_logical_devices("TPU"):
+        s = Settings(policy="mixed_bfloat16", jit_compile=False, why="TPU")
+    elif has_gpu():
+        s = Settings(policy="mixed_float16", jit_compile=True, why="GPU")
+    elif _cpu_flags() & {"avx512_bf16", "amx_bf16"}:
+        s = Settings(policy="mixed_bfloat16", jit_compile=False, why="CPU with native bfloat16")
+    else:
+        s = Settings(policy="float32", jit_compile=False, why="CPU without native bfloat16")
+    if verbose:
+        print(f"Speed settings for this device ({s.why}): precision policy {s.policy}, "
+              f"XLA {'on' if s.jit_compile else 'off'}")
+    return s
+
+
 def profile_name():
     """The active profile: ``$GAN_WORKBOOK_PROFILE``, else 'full' with a GPU, else 'quick'."""
     name = os.environ.get(PROFILE_ENV, "").strip().lower()

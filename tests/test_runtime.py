@@ -54,3 +54,16 @@ def test_device_report_on_this_machine(capsys):
     assert report["device"] in {"CPU", "GPU", "TPU"}
     assert report["colab"] is False and report["keras"].startswith("3.")
     assert "Device:" in capsys.readouterr().out
+
+
+def test_speed_settings_follow_the_device(monkeypatch, capsys):
+    monkeypatch.setattr(runtime, "has_gpu", lambda: True)
+    gpu = gh.speed_settings()
+    assert (gpu.policy, gpu.jit_compile) == ("mixed_float16", True)
+    assert "policy mixed_float16, XLA on" in capsys.readouterr().out
+    monkeypatch.setattr(runtime, "has_gpu", lambda: False)
+    monkeypatch.setattr(runtime, "_cpu_flags", lambda: {"avx2", "avx512_bf16"})
+    assert (gh.speed_settings().policy, gh.speed_settings().jit_compile) == ("mixed_bfloat16", False)
+    monkeypatch.setattr(runtime, "_cpu_flags", lambda: {"avx2"})
+    plain = gh.speed_settings(verbose=False)
+    assert (plain.policy, plain.jit_compile) == ("float32", False)
