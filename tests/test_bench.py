@@ -36,3 +36,10 @@ def test_time_to_threshold_needs_two_consecutive_evaluations():
     assert bench._time_to(curve, 150) == 40   # 20 s was a lone dip under the threshold
     assert bench._time_to(curve, 100) == float("inf")
     assert bench._fid_at_step(curve, 12.5) == 150.0  # halfway between 140 and 160
+
+
+def test_time_ratio_is_an_upper_bound_when_the_tutorial_never_gets_there():
+    inf = float("inf")
+    assert bench._time_ratio(40.0, 100.0, 180) == "0.40"
+    assert bench._time_ratio(80.0, inf, 180).startswith("< 0.44 ")
+    assert bench._time_ratio(inf, 100.0, 180).startswith("n/a")
