@@ -143,3 +143,21 @@ def test_simultaneous_updates_train_and_unknown_orders_are_refused():
     assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 24
     with pytest.raises(ValueError, match="updates must be one of alternating, simultaneous"):
         toy_gan(updates="together")
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_mixed_precision_trains_with_float32_weights(policy):
+    # The speed_settings() policies (GPU, bf16 CPU); float16 also gets loss scaling.
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy)
+    try:
+        gan = toy_gan()
+        gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), jit_compile=False)
+        hist = gan.fit(toy_data(), epochs=2, verbose=0).history
+    finally:
+        keras.config.set_dtype_policy(previous)
+    scaled = isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert scaled == (policy == "mixed_float16")
+    assert all(w.dtype == "float32" for w in gan.generator.weights + gan.discriminator.weights)
+    assert all(np.isfinite(v).all() for v in hist.values())
+    assert int(gan.g_optimizer.iterations) == 2 * 8
