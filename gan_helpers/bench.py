@@ -271,10 +271,11 @@ def run_quality(budget_s=240.0, eval_every_s=20.0, seeds=(0, 1, 2), threshold=No
     x, _ = load_mnist(verbose=False)
     rng = np.random.default_rng(1234)
     real_stats = feature_statistics(mnist_features(x[rng.choice(len(x), n_eval, replace=False)]))
+    workbook = "workbook (Adam 2e-4 b1 0.5, batch 64"
     configs = {"tutorial (Adam 1e-4, batch 256)": dict(TUTORIAL, policy=None),
-               "workbook (Adam 2e-4 b1 0.5, batch 64)": dict(WORKBOOK, policy=None)}
+               f"{workbook})": dict(WORKBOOK, policy=None)}
     if policy:
-        configs[f"workbook (Adam 2e-4 b1 0.5, batch 64, {policy})"] = dict(WORKBOOK, policy=policy)
+        configs[f"{workbook}, {policy})"] = dict(WORKBOOK, policy=policy)
     curves = {name: [] for name in configs}
     for seed in seeds:
         for name, c in configs.items():
