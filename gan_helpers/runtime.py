@@ -6,6 +6,9 @@ import sys
 
 PROFILE_ENV = "GAN_WORKBOOK_PROFILE"
 PROFILES = ("smoke", "quick", "full")
+SEED_ENV = "GAN_WORKBOOK_SEED"
+PRECISION_ENV = "GAN_WORKBOOK_PRECISION"
+POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
 
 
 def in_colab():
@@ -81,9 +84,16 @@ def speed_settings(verbose=True):
     * CPU with native bfloat16 (AVX512-BF16 or AMX): 'mixed_bfloat16', ~1.5x the float32
       step, no XLA (it made the CPU step slower);
     * any other CPU: float32, no XLA (emulated bfloat16 would be slower).
+
+    ``$GAN_WORKBOOK_PRECISION`` (float32, mixed_float16 or mixed_bfloat16) overrides the
+    policy, for example to check that a notebook's claims hold in plain float32.
     """
     import tensorflow as tf
 
+    forced = os.environ.get(PRECISION_ENV, "").strip().lower()
+    if forced and forced not in POLICIES:
+        raise ValueError(f"{PRECISION_ENV}={forced!r} is not a precision policy; use one of: "
+                         f"{', '.join(POLICIES)} (or unset it to let the device decide).")
     if tf.config.list_logical_devices("TPU"):
         s = Settings(policy="mixed_bfloat16", jit_compile=False, why="TPU")
     elif has_gpu():
@@ -92,6 +102,8 @@ def speed_settings(verbose=True):
         s = Settings(policy="mixed_bfloat16", jit_compile=False, why="CPU with native bfloat16")
     else:
         s = Settings(policy="float32", jit_compile=False, why="CPU without native bfloat16")
+    if forced:  # e.g. float32 on a bf16 CPU, to see whether a result depends on the precision
+        s = Settings(policy=forced, jit_compile=s.jit_compile, why=f"{s.why}; {PRECISION_ENV}={forced}")
     if verbose:
         print(f"Speed settings for this device ({s.why}): precision policy {s.policy}, "
               f"XLA {'on' if s.jit_compile else 'off'}")
@@ -147,12 +159,48 @@ def profile(smoke, quick, full, verbose=True):
     return cfg
 
 
+def global_seed():
+    """``$GAN_WORKBOOK_SEED`` as an int (default 0): mixed into every seed by :func:`mix_seed`,
+    so that a whole notebook can be rerun with other random numbers and its claims rechecked."""
+    raw = os.environ.get(SEED_ENV, "").strip()
+    if not raw:
+        return 0
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{SEED_ENV}={raw!r} is not an integer; set a whole number such as "
+                         f"{SEED_ENV}=1, or unset it for the default 0.") from None
+    if value < 0:
+        raise ValueError(f"{SEED_ENV} must be >= 0, got {value}.")
+    return value
+
+
+def mix_seed(seed):
+    """``seed`` with the global seed mixed in: unchanged when ``$GAN_WORKBOOK_SEED`` is 0 (the
+    default) or ``seed`` is None; otherwise a new seed in [0, 2**31) that depends on both, so
+    seeds that differ stay different (seeds 0, 1, 2 of a notebook stay three distinct runs)."""
+    g = global_seed()
+    if seed is None or g == 0:
+        return seed
+    import numpy as np
+
+    return int(np.random.SeedSequence([int(seed), g]).generate_state(1)[0] % 2**31)
+
+
+def rng(seed):
+    """``numpy.random.default_rng`` of :func:`mix_seed` (seed): the notebooks' NumPy generator."""
+    import numpy as np
+
+    return np.random.default_rng(mix_seed(seed))
+
+
 def set_seed(seed=0, deterministic=False):
-    """Seed Python, NumPy and TensorFlow/Keras. ``deterministic=True`` also makes TF ops
-    deterministic (bitwise-repeatable CPU runs, somewhat slower)."""
+    """Seed Python, NumPy and TensorFlow/Keras with :func:`mix_seed` (seed).
+    ``deterministic=True`` also makes TF ops deterministic (bitwise-repeatable CPU runs,
+    somewhat slower)."""
     import keras
     import tensorflow as tf
 
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(mix_seed(seed))
     if deterministic:
         tf.config.experimental.enable_op_determinism()

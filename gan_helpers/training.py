@@ -15,6 +15,7 @@ import tensorflow as tf
 
 from . import losses as L
 from .plots import save_image_grid
+from .runtime import mix_seed
 
 
 UPDATES = ("alternating", "simultaneous")
@@ -61,7 +62,7 @@ class GAN(keras.Model):
         if updates not in UPDATES:
             raise ValueError(f"GAN: updates must be one of {', '.join(UPDATES)}, got {updates!r}.")
         self.updates = updates
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = keras.random.SeedGenerator(mix_seed(seed))
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")  # mean D(x) on real data
