@@ -158,7 +158,7 @@ class ConditionalGAN(GAN):
                 raise ValueError("ConditionalGAN.generate: pass n, z (latents) or an array of "
                                  "labels.")
         if z is None:
-            z = self.sample_latent(n)
+            z = self.generate_latents(n)
         z = np.asarray(z, dtype=np.float32)
         if z.ndim != 2 or z.shape != (n, self.latent_dim):
             raise ValueError(f"ConditionalGAN.generate: z must have shape ({n}, {self.latent_dim}), "

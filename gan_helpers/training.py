@@ -24,9 +24,15 @@ UPDATES = ("alternating", "simultaneous")
 class GAN(keras.Model):
     """Generator + discriminator trained with alternating gradient steps.
 
-    Each ``train_step`` does ``d_steps`` discriminator updates (real batch vs. a fresh
+    Each ``train_step`` does ``d_steps`` discriminator updates (a real batch vs. a fresh
     fake batch), then one generator update judged by the updated discriminator. The batch
     size is read from the data, so a short last batch cannot break the noise shape.
+
+    With ``d_steps = k > 1`` every discriminator (critic) update gets real samples of its
+    own, as in Algorithm 1 of Gulrajani et al. (2017): the dataset yields batches of k·B
+    real samples, ``train_step`` splits each into k batches of B, one per critic update,
+    and the generator update draws B latents. So ``fit``'s steps still count generator
+    updates, and a dataset batched for ``d_steps=1`` must be batched k times larger.
 
     ``updates="simultaneous"`` instead computes both players' gradients at the same point
     and then applies both, as the TF DCGAN tutorial's step does: D's logits on the fakes
@@ -39,8 +45,9 @@ class GAN(keras.Model):
         generator: maps latent vectors (batch, latent_dim) to samples.
         discriminator: maps samples to logits (batch, 1).
         latent_dim: defaults to the generator's input size.
-        d_steps: discriminator updates per generator update.
-        seed: seeds the noise ``SeedGenerator`` (a model variable, so it is checkpointed).
+        d_steps: discriminator updates per generator update (each on its own real batch).
+        seed: seeds the noise ``SeedGenerator`` (a model variable, so it is checkpointed),
+            and, separately, the stream :meth:`generate` draws from (see there).
         updates: ``"alternating"`` (default) or ``"simultaneous"`` (see above).
     """
 
@@ -63,6 +70,10 @@ class GAN(keras.Model):
             raise ValueError(f"GAN: updates must be one of {', '.join(UPDATES)}, got {updates!r}.")
         self.updates = updates
         self.seed_generator = keras.random.SeedGenerator(mix_seed(seed))
+        # generate() draws from a stream of its own: sampling for a picture or a metric
+        # during training must not move the training noise (and so the training run).
+        self._generate_rng = np.random.default_rng(
+            None if seed is None else np.random.SeedSequence([mix_seed(seed), 1]))
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")  # mean D(x) on real data
@@ -141,12 +152,19 @@ class GAN(keras.Model):
             seed = tf.random.experimental.stateless_fold_in(seed, ctx.replica_id_in_sync_group)
         return tf.random.stateless_normal((n, self.latent_dim), seed=seed)
 
+    def generate_latents(self, n):
+        """``n`` standard-normal latents for :meth:`generate`, from a NumPy stream seeded
+        apart from the training noise: calling ``generate`` between ``fit`` calls (or in a
+        callback) leaves the training run bit-for-bit what it would have been."""
+        return self._generate_rng.standard_normal((int(n), self.latent_dim)).astype(np.float32)
+
     def generate(self, n=None, z=None, batch_size=500):
-        """Samples from the generator (inference mode) as a NumPy array."""
+        """Samples from the generator (inference mode) as a NumPy array: ``n`` of them from
+        :meth:`generate_latents`, or one per row of the latents ``z``."""
         if z is None:
             if n is None:
                 raise ValueError("GAN.generate: pass n (a number of samples) or z (latents).")
-            z = self.sample_latent(n)
+            z = self.generate_latents(n)
         z = np.asarray(z, dtype=np.float32)
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"GAN.generate: z must have shape (n, {self.latent_dim}), "
@@ -186,29 +204,50 @@ class GAN(keras.Model):
                              "(e.g. gh.mnist_dataset adds the channel axis) or the model.")
         return real, None
 
+    def critic_batches(self, real, cond):
+        """Split one dataset batch into ``d_steps`` batches, one per discriminator update
+        (Gulrajani et al. 2017, Algorithm 1: each critic step samples real data afresh).
+        Returns a list of ``(real, cond)`` pairs; with ``d_steps=1``, the batch itself."""
+        if self.d_steps == 1:
+            return [(real, cond)]
+        static = tf.nest.flatten(real)[0].shape[0]
+        if static is not None and static % self.d_steps:
+            raise ValueError(f"GAN.fit: d_steps={self.d_steps} needs batches of d_steps x B real "
+                             f"samples (one batch of B per critic update), got {static}; batch "
+                             f"the dataset with a multiple of {self.d_steps} "
+                             "(and drop_remainder=True).")
+        b = tf.shape(tf.nest.flatten(real)[0])[0] // self.d_steps
+        part = lambda x, i: tf.nest.map_structure(lambda t: t[i * b:(i + 1) * b], x)  # noqa: E731
+        return [(part(real, i), None if cond is None else part(cond, i))
+                for i in range(self.d_steps)]
+
     def train_step(self, data):
-        real, cond = self.split_batch(data)
-        batch = tf.shape(tf.nest.flatten(real)[0])[0]
-        with_cond = (lambda x: x) if cond is None else (lambda x: [x, cond])
+        *extra, (real, cond) = self.critic_batches(*self.split_batch(data))
         # Under tf.distribute the optimiser sums replica gradients: scale to a global mean.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        for _ in range(self.d_steps - 1):  # extra critic steps (WGAN-style), fresh fakes each
-            fake = self.generator(with_cond(self.sample_latent(batch)), training=True)
-            self._d_update(real, with_cond(fake), replicas)
+
+        def with_cond(x, c):
+            return x if c is None else [x, c]
+
+        for real_i, cond_i in extra:  # extra critic steps (WGAN-style): own reals, fresh fakes
+            n = tf.shape(tf.nest.flatten(real_i)[0])[0]
+            fake = self.generator(with_cond(self.sample_latent(n), cond_i), training=True)
+            self._d_update(real_i, with_cond(fake, cond_i), replicas)
+        batch = tf.shape(tf.nest.flatten(real)[0])[0]
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             # One generator forward pass serves both updates (as in the TF tutorial): G's
             # output does not depend on D, so reusing it is the same as recomputing it.
-            fake = self.generator(with_cond(self.sample_latent(batch)), training=True)
+            fake = self.generator(with_cond(self.sample_latent(batch), cond), training=True)
             if self.updates == "simultaneous":
                 # Both gradients at the current (G, D): D's logits on the fakes serve both.
-                d_loss, real_logits, fake_logits = self.compute_d_loss(real, with_cond(fake))
+                d_loss, real_logits, fake_logits = self.compute_d_loss(real, with_cond(fake, cond))
                 d_scaled = _scale_loss(self.d_optimizer, d_loss / replicas)
             else:
                 with g_tape.stop_recording(), d_tape.stop_recording():  # not part of G's gradient
                     d_loss, real_logits, _ = self._d_update(
-                        real, with_cond(tf.stop_gradient(fake)), replicas)
+                        real, with_cond(tf.stop_gradient(fake), cond), replicas)
                 # ...and G is judged by the *updated* D: alternating steps.
-                fake_logits = self.discriminator(with_cond(fake), training=True)
+                fake_logits = self.discriminator(with_cond(fake, cond), training=True)
             g_loss = self.generator_loss(fake_logits)
             scaled = _scale_loss(self.g_optimizer, g_loss / replicas)
         if self.updates == "simultaneous":  # both gradients first, then both updates

@@ -37,10 +37,46 @@ def test_trainer_lowers_the_discriminator_loss_on_an_easy_toy():
 def test_d_steps_and_xla_on_cpu():
     gan = toy_gan(d_steps=3)
     gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), jit_compile=True)
-    hist = gan.fit(toy_data(), epochs=1, verbose=0).history
+    hist = gan.fit(toy_data(n=3 * 512, batch=3 * 64), epochs=1, verbose=0).history
     assert gan.jit_compile is True  # Keras silently falls back when a model can't use XLA
     assert np.isfinite(hist["d_loss"][0]) and np.isfinite(hist["g_loss"][0])
     assert int(gan.d_optimizer.iterations) == 3 * int(gan.g_optimizer.iterations) == 3 * 8
+
+
+def test_each_critic_step_gets_its_own_real_batch():
+    # Gulrajani et al. 2017, Algorithm 1: every critic update samples real data afresh.
+    seen = []
+
+    class Recording(gh.GAN):
+        def compute_d_loss(self, real, fake):
+            seen.append(np.asarray(real).copy())
+            return super().compute_d_loss(real, fake)
+
+    gh.set_seed(0)
+    g = gh.dense_generator(latent_dim=4, widths=(8,), output_shape=2, output_activation=None)
+    gan = Recording(g, gh.dense_discriminator(input_shape=2, widths=(8,)), d_steps=3, seed=0)
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), jit_compile=False)
+    real = np.arange(24, dtype=np.float32).reshape(12, 2)  # 12 distinct rows
+    gan.train_step(tf.constant(real))  # eagerly: the recording sees concrete tensors
+    assert len(seen) == 3 and all(s.shape == (4, 2) for s in seen)
+    np.testing.assert_array_equal(np.concatenate(seen), real)  # disjoint, and all of them used
+    assert int(gan.d_optimizer.iterations) == 3 and int(gan.g_optimizer.iterations) == 1
+    with pytest.raises(ValueError, match="batches of d_steps x B"):
+        gan.fit(toy_data(n=640, batch=64), epochs=1, verbose=0)  # 64 is not a multiple of 3
+
+
+def test_generate_does_not_change_the_training_run():
+    # Sampling for a picture or a metric mid-training must leave training bit-for-bit alone.
+    def run(sample_during_training):
+        gan = toy_gan(seed=3)
+        gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), jit_compile=False)
+        peek = keras.callbacks.LambdaCallback(on_train_batch_end=lambda *_, **__: gan.generate(5))
+        gan.fit(toy_data(), epochs=2, verbose=0,
+                callbacks=[peek] if sample_during_training else [])
+        return gan.generator.get_weights() + gan.discriminator.get_weights()
+
+    for a, b in zip(run(False), run(True)):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_short_last_batch_is_fine():
@@ -56,6 +92,12 @@ def test_noise_comes_from_the_models_seed_generator():
     np.testing.assert_array_equal(a.sample_latent(3), b.sample_latent(3))
     assert not np.array_equal(a.sample_latent(3), a.sample_latent(3))
     assert a.generate(6).shape == (6, 2)
+    # generate() draws from a seeded stream of its own, apart from the training noise
+    c, d = toy_gan(seed=5), toy_gan(seed=5)
+    np.testing.assert_array_equal(c.generate_latents(4), d.generate_latents(4))
+    before = c.seed_generator.state.numpy().copy()
+    c.generate(4)
+    np.testing.assert_array_equal(c.seed_generator.state.numpy(), before)
     with pytest.raises(ValueError, match=r"z must have shape \(n, 4\)"):
         a.generate(z=np.zeros((2, 5)))
 
