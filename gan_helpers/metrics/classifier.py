@@ -1,12 +1,19 @@
 """The offline MNIST classifier behind the workbook's metrics, and the scores built on it.
 
-Following TF-GAN's MNIST convention, the workbook measures MNIST generators with a small
-MNIST classifier instead of Inception: its penultimate layer ("features", 128-d) feeds the
-Fréchet distance, and its class probabilities feed the classifier score (an Inception
-Score, Salimans et al. 2016, with the MNIST classifier in place of Inception). Scores made
-with this classifier are on their own scale: do not compare them with Inception-based
-numbers from papers.
+On MNIST, Inception features say little, so the workbook measures generators with a small
+MNIST classifier of its own, as TF-GAN does for MNIST. The feature it reads differs from
+TF-GAN's: TF-GAN's MNIST Fréchet distance feeds its pretrained classifier's graph and reads
+the 10-d ``logits``; the workbook's Fréchet distance reads this classifier's 128-d
+penultimate layer ("features"), a richer description of each digit than its 10 class
+scores (and still far fewer dimensions than the 1,000 reference images, so the covariance
+is not singular). Its class probabilities feed the classifier score (an Inception Score,
+Salimans et al. 2016, with the MNIST classifier in place of Inception). Scores made with
+this classifier are on their own scale: compare them with neither Inception-based numbers
+from papers nor TF-GAN's logits-based MNIST numbers.
 
+The classifier trains only on the workbook's train split (``gan_helpers.load_mnist()``);
+its accuracy is measured on the reference split (``load_mnist(split="reference")``), the
+same images FID uses as its real reference, which no network in the workbook trains on.
 The weights ship with the package (``mnist_classifier.weights.h5``, made by
 ``python -m gan_helpers.metrics.train_classifier``) next to ``mnist_classifier.json``, which
 records how they were made (source, seed, held-out accuracy, SHA-256 of the weights).
@@ -29,8 +36,6 @@ import numpy as np
 DEFAULT_WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                "mnist_classifier.weights.h5")
 FEATURES_LAYER = "features"
-HELDOUT = 500
-SPLIT_SEED = 0
 TRAIN_COMMAND = "python -m gan_helpers.metrics.train_classifier"
 
 
@@ -68,15 +73,6 @@ def as_model_input(images, name="images"):
                 "uint8 pixels in [0, 255]")
         raise ValueError(f"{name}: float pixel values span [{lo:.4g}, {hi:.4g}]; {hint}.")
     return np.clip(x, -1.0, 1.0).astype(np.float32)
-
-
-def heldout_split(x, y, n_heldout=HELDOUT, seed=SPLIT_SEED):
-    """Seeded shuffle, then ``(x_train, y_train, x_heldout, y_heldout)``, the last
-    ``n_heldout`` images held out. The shuffle matters: the bundled subset is ordered by
-    digit, so an unshuffled tail would be all nines."""
-    order = np.random.default_rng(seed).permutation(len(x))
-    x, y = np.asarray(x)[order], np.asarray(y)[order]
-    return x[:-n_heldout], y[:-n_heldout], x[-n_heldout:], y[-n_heldout:]
 
 
 # --- the model ---------------------------------------------------------------------------

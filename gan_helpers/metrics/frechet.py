@@ -10,11 +10,19 @@ The computation follows the reference implementations (TTUR, pytorch-fid): float
 throughout, ``scipy.linalg.sqrtm`` for (C₁C₂)^½, an ε·I retry when that is not finite, and
 the real part of a result whose imaginary part is numerical noise.
 
-FID is biased: it is larger for small N, and the bias depends on the model. Compare FIDs
-only at equal N (and the same feature extractor); the original uses ≥ 10,000 samples.
-The features here are by default those of the workbook's small MNIST classifier (TF-GAN's
-MNIST convention), so the numbers are on their own scale, not comparable with Inception FIDs
-in papers.
+FID computed from N samples is biased upwards. With the unbiased covariance the trace terms
+are unbiased, but the mean term is not: E‖μ̂₁ − μ̂₂‖² = ‖μ₁ − μ₂‖² + Tr Σ₁/N₁ + Tr Σ₂/N₂
+(independent samples). And Tr(C₁C₂)^½ is jointly concave in (C₁, C₂), so by Jensen's
+inequality E Tr(Ĉ₁Ĉ₂)^½ ≤ Tr(Σ₁Σ₂)^½: the −2 Tr(·)^½ term is on average at least its true
+value. The total bias is about k/N with k depending on the distributions (the model), so
+compare FIDs only at equal N (and the same feature extractor), or extrapolate to N → ∞ with
+:func:`fid_infinity` (Chong & Forsyth 2020); the original uses ≥ 10,000 samples.
+
+The default features are the 128-d penultimate layer ("features") of the workbook's own small
+MNIST classifier, whose weights ship with the package. TF-GAN's MNIST Fréchet distance reads a
+different layer of a different network: the 10 logits of TF-GAN's pretrained MNIST
+classifier. Either way the numbers are on their own scale, comparable neither with each other
+nor with Inception FIDs in papers.
 
 ``python -m gan_helpers.metrics`` prints reference values on real MNIST.
 """
@@ -216,7 +224,8 @@ def fid(real_images, fake_images, extractor="mnist", batch_size=500):
 def fid_infinity(ns, fids):
     """FID∞ (Chong & Forsyth 2020): fit ``FID_N = FID∞ + k / N`` by least squares.
 
-    FID's bias is, to first order, proportional to 1/N, so the FIDs of one model measured
+    FID's bias is, to first order, proportional to 1/N (its mean term's bias is exactly
+    (Tr Σ₁ + Tr Σ₂)/N at N₁ = N₂ = N), so the FIDs of one model measured
     at several sample sizes ``ns`` lie near a line in 1/N; its intercept at 1/N = 0
     estimates the FID of infinitely many samples, and its slope ``k`` says how strongly
     this model's FID depends on N. Returns ``(fid_inf, k)`` as floats. Use N spanning a
