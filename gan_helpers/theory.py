@@ -13,6 +13,10 @@ from scipy.special import expit, rel_entr, xlogy
 
 LOG4 = float(np.log(4.0))
 
+#: The trapezoid rule ∫ y dx, ``trapezoid(y, x)``, under every supported NumPy: NumPy 2 calls it
+#: ``np.trapezoid``, NumPy 1.x ``np.trapz`` (removed in NumPy 2.4). Use this name, not either.
+trapezoid = getattr(np, "trapezoid", None) or np.trapz
+
 
 def gaussian_pdf(x, mean=0.0, std=1.0):
     """Density of N(mean, std²) at ``x``."""
@@ -31,7 +35,7 @@ def grid_for(*mean_std, width=10.0, n=20001):
 
 def integrate(y, x):
     """Trapezoid rule ∫ y dx on the grid ``x``."""
-    return float(np.trapezoid(y, x))
+    return float(trapezoid(y, x))
 
 
 def optimal_discriminator(p_data, p_g):
@@ -114,6 +118,75 @@ def saturating_grad(logits):
 def non_saturating_grad(logits):
     """d/dl [-log σ(l)] = σ(l) - 1: tends to -1 as D(G(z)) -> 0."""
     return sigmoid(logits) - 1.0
+
+
+# --- what each generator loss descends against D* (Arjovsky & Bottou 2017, Sec. 2.2) ----------
+# For a generator with density p_θ facing D* = p_data/(p_data + p_θ0), the optimal discriminator
+# of its *current* density p_θ0, held fixed while G takes its step (m0 = (p_data + p_θ0)/2):
+#     E_{p_θ}[-log D*]     = KL(p_θ ‖ p_data) - KL(p_θ ‖ m0) + log 2
+#     E_{p_θ}[log(1 - D*)] = KL(p_θ ‖ m0) - KL(p_θ ‖ p_θ0) - log 2
+# and at θ = θ0, ∇ KL(p_θ ‖ m0) = ∇ 2·JSD(p_θ ‖ p_data), ∇ KL(p_θ ‖ p_θ0) = 0. So the expected
+# gradient of the non-saturating loss is ∇[KL(p_g ‖ p_data) - 2·JSD] (their Theorem 2.5), the
+# saturating loss's is ∇ 2·JSD (= ∇ V(D*, G), Goodfellow et al. 2014, Thm. 1).
+
+def gaussian_mixture_pdf(x, means, stds, weights=None):
+    """Density of the mixture Σ w_k N(means[k], stds[k]²) at ``x`` (equal weights by default)."""
+    means, stds = np.atleast_1d(means), np.atleast_1d(stds)
+    weights = np.full(len(means), 1.0 / len(means)) if weights is None else np.asarray(weights, float)
+    if not (len(means) == len(stds) == len(weights)) or abs(weights.sum() - 1.0) > 1e-12:
+        raise ValueError("gaussian_mixture_pdf: one mean, std and weight per component; weights sum to 1.")
+    return sum(w * gaussian_pdf(x, m, s) for m, s, w in zip(means, stds, weights))
+
+
+def generator_objectives(p_data, p_g, x):
+    """What the two generator losses amount to against D* of (p_data, p_g), on the grid ``x``.
+
+    ``jsd`` = JSD(p_g ‖ p_data); ``kl`` = KL(p_g ‖ p_data) (reverse KL: infinite where p_g has
+    mass and p_data none); ``saturating`` = 2·JSD, whose gradient the saturating loss
+    E[log(1 - D*)] follows; ``non_saturating`` = KL(p_g ‖ p_data) - 2·JSD, whose gradient the
+    non-saturating loss E[-log D*] follows; ``E_minus_log_d`` = E_{p_g}[-log D*] and
+    ``E_log_one_minus_d`` = E_{p_g}[log(1 - D*)], the expected losses themselves.
+    """
+    p_data = np.asarray(p_data, dtype=np.float64)
+    p_g = np.asarray(p_g, dtype=np.float64)
+    js, kl = jsd(p_g, p_data, x), kl_divergence(p_g, p_data, x)
+    with np.errstate(divide="ignore"):
+        minus_log_d = -integrate(xlogy(p_g, optimal_discriminator(p_data, p_g)), x)
+    return {"jsd": js, "kl": kl, "saturating": 2.0 * js, "non_saturating": kl - 2.0 * js,
+            "E_minus_log_d": minus_log_d,
+            "E_log_one_minus_d": integrate(xlogy(p_g, optimal_discriminator(p_g, p_data)), x)}
+
+
+def gaussian_generator_gradients(x, p_data, mean, std):
+    """Expected gradients of both generator losses for G(z) = mean + std·z, z ~ N(0, 1), facing
+    the optimal discriminator D* of its current density p_g = N(mean, std²), held fixed.
+
+    Pathwise, as backpropagation through G computes them, averaged over z (integrals on ``x``):
+    d/d mean E_z[loss(G(z))] = E_{p_g}[loss'(x)] and d/d std = E_{p_g}[loss'(x)·(x - mean)/std].
+    Per sample, with the scores s = d/dx log p (``s_data`` by finite differences on the grid):
+        non-saturating, -log D*(x):      loss' = -(1 - D*)·(s_data - s_g)
+        saturating,     log(1 - D*(x)):  loss' = -D*·(s_data - s_g) = D*/(1 - D*) × the above
+    Returns the two gradients as arrays ``[d/d mean, d/d std]`` (G steps against them), and the
+    per-sample slopes ``slope_non_saturating``, ``slope_saturating`` with ``d_star``, ``p_g``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    p_data = np.asarray(p_data, dtype=np.float64)
+    if np.any(p_data <= 0):
+        raise ValueError("gaussian_generator_gradients: p_data must be > 0 on the whole grid "
+                         "(its score d/dx log p_data is taken there); use a narrower grid.")
+    p_g = gaussian_pdf(x, mean, std)
+    d_star = optimal_discriminator(p_data, p_g)
+    score_gap = np.gradient(np.log(p_data), x) + (x - mean) / std**2  # s_data - s_g
+    slope_ns = -optimal_discriminator(p_g, p_data) * score_gap      # 1 - D*, without rounding
+    slope_sat = -d_star * score_gap
+    z = (x - mean) / std
+
+    def expected(slope):
+        return np.array([integrate(p_g * slope, x), integrate(p_g * slope * z, x)])
+
+    return {"non_saturating": expected(slope_ns), "saturating": expected(slope_sat),
+            "slope_non_saturating": slope_ns, "slope_saturating": slope_sat,
+            "d_star": d_star, "p_g": p_g}
 
 
 # --- 03 · label smoothing: soft targets (Salimans et al. 2016, Sec. 3.4) ------------------------

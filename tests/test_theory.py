@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 from scipy import integrate, stats
+from scipy.special import logsumexp, xlogy
 from scipy.spatial.distance import jensenshannon
 
 from gan_helpers import theory as T
@@ -110,3 +111,105 @@ def test_generator_losses_and_gradients():
     assert abs(T.saturating_grad(-30.0)) < 1e-12 and T.non_saturating_grad(-30.0) == pytest.approx(-1)
     assert np.all(np.isfinite(T.saturating_loss(np.array([-800.0, 800.0]))))
     assert np.all(np.isfinite(T.non_saturating_loss(np.array([-800.0, 800.0]))))
+
+
+# --- NumPy compatibility and what each generator loss descends (notebook 01, section 3) ----
+
+def test_trapezoid_is_numpys_rule_under_either_name():
+    assert T.trapezoid is getattr(np, "trapezoid", None) or T.trapezoid is getattr(np, "trapz", None)
+    x = np.linspace(0.0, 1.0, 11)
+    assert T.trapezoid(x**2, x) == pytest.approx(0.335)  # the trapezoid sum, not the exact 1/3
+
+
+def test_gaussian_mixture_pdf():
+    x = np.linspace(-12, 12, 24001)
+    p = T.gaussian_mixture_pdf(x, [-2.0, 3.0], [0.5, 1.5], [0.25, 0.75])
+    np.testing.assert_allclose(p, 0.25 * stats.norm.pdf(x, -2, 0.5) + 0.75 * stats.norm.pdf(x, 3, 1.5),
+                               rtol=1e-12)
+    assert T.integrate(p, x) == pytest.approx(1.0, abs=1e-9)
+    with pytest.raises(ValueError):
+        T.gaussian_mixture_pdf(x, [0.0, 1.0], [1.0, 1.0], [0.5, 0.6])
+
+
+TWO_MODES = dict(means=[-2.0, 2.0], stds=[0.5, 0.5])
+GENERATORS = [(1.0, 1.0), (0.5, 2.0), (2.5, 0.3), (-1.0, 0.7)]
+
+
+def log_two_modes(t):
+    return logsumexp([stats.norm.logpdf(t, m, s) for m, s in zip(*TWO_MODES.values())], axis=0) - np.log(2)
+
+
+def two_modes(n=32001):
+    x = np.linspace(-16.0, 16.0, n)
+    return x, T.gaussian_mixture_pdf(x, **TWO_MODES)
+
+
+@pytest.mark.parametrize("mean,std", GENERATORS)
+def test_expected_losses_against_d_star_are_divergences(mean, std):
+    x, pd = two_modes()
+    pg = T.gaussian_pdf(x, mean, std)
+    o = T.generator_objectives(pd, pg, x)
+    kl_to_mix = T.kl_divergence(pg, 0.5 * (pd + pg), x)
+    assert o["E_minus_log_d"] == pytest.approx(o["kl"] - kl_to_mix + np.log(2), abs=1e-9)
+    assert o["E_log_one_minus_d"] == pytest.approx(kl_to_mix - np.log(2), abs=1e-9)
+    assert o["non_saturating"] == pytest.approx(o["kl"] - 2 * o["jsd"], abs=1e-12)
+    # the data's half of V plus the generator's half is the game's value -log 4 + 2·JSD
+    e_log_d = T.integrate(xlogy(pd, T.optimal_discriminator(pd, pg)), x)
+    assert e_log_d + o["E_log_one_minus_d"] == pytest.approx(-np.log(4) + 2 * o["jsd"], abs=1e-9)
+    # reverse KL against scipy's quadrature of the closed-form densities
+    f = lambda t: stats.norm.pdf(t, mean, std) * (stats.norm.logpdf(t, mean, std) - log_two_modes(t))  # noqa: E731
+    quad = integrate.quad(f, mean - 12 * std, mean + 12 * std, points=[-2.0, 2.0], limit=400)[0]
+    assert o["kl"] == pytest.approx(quad, rel=1e-6)
+
+
+@pytest.mark.parametrize("mean,std", GENERATORS)
+def test_generator_gradients_follow_kl_minus_2jsd_and_2jsd(mean, std):
+    # Arjovsky & Bottou 2017, Thm 2.5 (non-saturating) and the envelope theorem (saturating):
+    # with D* of the current p_g held fixed, the expected pathwise gradients equal the
+    # derivatives of KL(p_g‖p_data) - 2·JSD and of 2·JSD.
+    x, pd = two_modes()
+    g = T.gaussian_generator_gradients(x, pd, mean, std)
+    h = 1e-4
+
+    def fd(f):
+        return np.array([(f(mean + h, std) - f(mean - h, std)) / (2 * h),
+                         (f(mean, std + h) - f(mean, std - h)) / (2 * h)])
+
+    def objective(key):
+        return lambda m, s: T.generator_objectives(pd, T.gaussian_pdf(x, m, s), x)[key]
+
+    np.testing.assert_allclose(g["non_saturating"], fd(objective("non_saturating")), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(g["saturating"], fd(objective("saturating")), rtol=1e-5, atol=1e-6)
+    # the same, from the expected losses with D* frozen at (mean, std), moving only p_g;
+    # log D* and log(1 - D*) from log densities, finite in the tails where the densities underflow
+    log_pd, log_pg = log_two_modes(x), stats.norm.logpdf(x, mean, std)
+    log_total = np.logaddexp(log_pd, log_pg)
+
+    def frozen(log_fn):
+        return lambda m, s: T.integrate(T.gaussian_pdf(x, m, s) * log_fn, x)
+
+    np.testing.assert_allclose(g["non_saturating"], -fd(frozen(log_pd - log_total)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(g["saturating"], fd(frozen(log_pg - log_total)), rtol=1e-5, atol=1e-6)
+    # per sample the saturating slope is D/(1 - D) times the non-saturating one
+    d0 = g["d_star"]
+    ok = (g["p_g"] > 1e-12) & (d0 < 1 - 1e-9)
+    np.testing.assert_allclose(g["slope_saturating"][ok],
+                               d0[ok] / (1 - d0[ok]) * g["slope_non_saturating"][ok], rtol=1e-7)
+
+
+def test_generator_gradients_need_a_positive_data_density():
+    x = np.linspace(-50.0, 50.0, 1001)
+    with pytest.raises(ValueError, match="p_data must be > 0"):
+        T.gaussian_generator_gradients(x, T.gaussian_pdf(x, 0.0, 0.1), 0.0, 1.0)
+
+
+def test_the_two_objectives_prefer_different_gaussians_for_two_modes():
+    # Best N(m, s²) for p_data = ½N(-2, ½²) + ½N(2, ½²): the JSD's covers both modes,
+    # KL(p_g‖p_data) - 2·JSD's sits on one (mode-seeking).
+    x, pd = two_modes(16001)
+    cands = [(m, s) for m in np.arange(-3, 3.01, 0.25) for s in np.arange(0.25, 3.01, 0.25)]
+    vals = {c: T.generator_objectives(pd, T.gaussian_pdf(x, *c), x) for c in cands}
+    best_js = min(cands, key=lambda c: vals[c]["jsd"])
+    best_ns = min(cands, key=lambda c: vals[c]["non_saturating"])
+    assert best_js == (0.0, 2.0)
+    assert abs(best_ns[0]) == 2.0 and best_ns[1] == 0.5
