@@ -3,7 +3,9 @@
 Latent vectors are drawn from N(0, I_d). In d dimensions their norm concentrates near
 √d (d = 100: 10 ± 0.7), so almost every sample lies close to a sphere. The straight
 line between two independent samples cuts through the inside of that sphere: its
-midpoint has norm ≈ √(d/2) ≈ 0.71·√d, a region the generator never saw during training.
+midpoint has norm ≈ √(d/2) ≈ 0.71·√d, a region the generator almost never saw during
+training (‖z‖² follows a chi-squared law with d degrees of freedom; for d = 100,
+P(‖z‖ ≤ √50) ≈ 7·10⁻⁶, about one latent in 140,000).
 Spherical interpolation (Shoemake 1985; proposed for generative models by White 2016,
 "Sampling Generative Networks") follows the great circle between the two vectors instead:
 
@@ -16,7 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-# Below this sin Ω the two directions are (anti)parallel and slerp's weights are 0/0.
+# Guard for (anti)parallel vectors: below this sin Ω the great circle is undefined (Ω = 0
+# or π) and slerp's weights sin((1 − t)Ω)/sin Ω, sin(tΩ)/sin Ω are 0/0 or rounding noise
+# over rounding noise; slerp then falls back to lerp: the limit of slerp as Ω -> 0, and for
+# Ω = π (every great circle from z0 to -z0 is equally short) a defined, if straight, path.
 _PARALLEL = 1e-6
 
 
@@ -52,7 +57,7 @@ def slerp(z0, z1, t):
         return lerp(z0, z1, t).astype(dtype)
     omega = np.arccos(np.clip(np.dot(z0 / n0, z1 / n1), -1.0, 1.0))
     so = np.sin(omega)
-    if so < _PARALLEL:
+    if so < _PARALLEL:  # the (anti)parallel guard: sin Ω ≈ 0, fall back to lerp
         return lerp(z0, z1, t).astype(dtype)
     t = np.asarray(t, dtype=np.float64)[..., None]
     return (np.sin((1.0 - t) * omega) / so * z0 + np.sin(t * omega) / so * z1).astype(dtype)

@@ -69,10 +69,30 @@ def test_generator_loss_names_the_mistake(wrong, hint):
 
 # --- slerp -----------------------------------------------------------------------------------
 
+def _slerp_unguarded(z0, z1, t):
+    z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)
+    cos = z0 @ z1 / (np.linalg.norm(z0) * np.linalg.norm(z1))
+    omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 for (anti)parallel vectors
+        return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
 def _slerp(z0, z1, t):
     z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)
     cos = z0 @ z1 / (np.linalg.norm(z0) * np.linalg.norm(z1))
     omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    if np.sin(omega) < 1e-6:  # (anti)parallel: fall back to lerp
+        return (1 - t) * z0 + t * z1
+    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+
+
+def _slerp_parallel_only(z0, z1, t):
+    # Guards Ω = 0 but not Ω = π, where sin Ω is rounding noise (~1e-16), not 0.
+    z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)
+    cos = z0 @ z1 / (np.linalg.norm(z0) * np.linalg.norm(z1))
+    omega = np.arccos(np.clip(cos, -1.0, 1.0))
+    if omega == 0:
+        return (1 - t) * z0 + t * z1
     return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
 
 
@@ -97,6 +117,8 @@ def _unnormalised(z0, z1, t):
     (_unnormalised, "arccos of a number outside"),
     (lambda a, b, t: _slerp(a, b, t)[:, None], "one vector of z0's shape"),
     (lambda a, b, t: np.sin((1 - t)) * a + np.sin(t) * b, "Ω = arccos"),
+    (_slerp_unguarded, "parallel or antiparallel vectors"),
+    (_slerp_parallel_only, "parallel or antiparallel vectors"),
 ])
 def test_slerp_names_the_mistake(wrong, hint):
     with pytest.raises(AssertionError, match=hint):
