@@ -154,7 +154,7 @@ def _density_cases():
 
 
 def check_optimal_discriminator(optimal_discriminator):
-    """Exercise (01): D*(x) from the two densities at x."""
+    """01, exercise 1: D*(x) from the two densities at x."""
     from . import theory
 
     cases = _density_cases()
@@ -176,7 +176,7 @@ def check_optimal_discriminator(optimal_discriminator):
 
 
 def check_non_saturating_loss(non_saturating_loss):
-    """Exercise (01): the non-saturating generator loss -log σ(l), one value per logit."""
+    """01, exercise 3: the non-saturating generator loss -log σ(l), one value per logit."""
     from . import theory
 
     cases = [(np.array([-5.0, -1.0, 0.0, 0.5, 3.0]),),
@@ -216,12 +216,12 @@ def _jsd_cases():
 
 
 def check_jsd(jsd):
-    """Exercise (01): the Jensen-Shannon divergence of two densities on a grid, in nats."""
+    """01, exercise 2: the Jensen-Shannon divergence of two densities on a grid, in nats."""
     from . import theory
 
     cases = _jsd_cases()
     _check_output("jsd", jsd, theory.jsd, cases,
-                  shape_hint="return one number: integrate over the grid (np.trapezoid(y, x)).",
+                  shape_hint="return one number: integrate over the grid (gh.theory.trapezoid(y, x)).",
                   finite_hint="JSD is finite (at most log 2) even where one density is 0. "
                   "nan comes from 0·log 0, which must count as 0: use scipy.special.rel_entr(p, m). "
                   "inf comes from comparing p with q directly (KL(p ‖ q) is infinite where "
@@ -261,7 +261,7 @@ def _dense_cases():
 
 
 def check_dense_forward(dense_forward):
-    """Exercise (02): out = x W + b for a batch x (N, D_in), W (D_in, D_out), b (D_out,)."""
+    """02, exercise 1: out = x W + b for a batch x (N, D_in), W (D_in, D_out), b (D_out,)."""
     cases = _dense_cases()
     _check_output("dense_forward", dense_forward, _reference_dense_forward, cases,
                   shape_hint="x (N, D_in) @ W (D_in, D_out) gives (N, D_out); add b to every row.")
@@ -273,7 +273,7 @@ def check_dense_forward(dense_forward):
 
 
 def check_dense_backward(dense_backward):
-    """Exercise (02): (dx, dW, db) of out = x W + b, given the upstream gradient dout."""
+    """02, exercise 2: (dx, dW, db) of out = x W + b, given the upstream gradient dout."""
     rng = np.random.default_rng(1986)
     cases = [(rng.standard_normal((n, o)), x, W) for (x, W, _), n, o in
              zip(_dense_cases(), (5, 2), (4, 6))]
@@ -318,7 +318,7 @@ def _reference_discriminator_loss(real_logits, fake_logits):
 
 
 def check_discriminator_loss(discriminator_loss):
-    """Exercise (02): D's loss from logits, -[mean log σ(l_real) + mean log(1 - σ(l_fake))]."""
+    """02, exercise 3: D's loss from logits, -[mean log σ(l_real) + mean log(1 - σ(l_fake))]."""
     cases = [(np.array([2.0, -0.5, 1.0, 3.0]), np.array([-1.0, 0.3, -2.0, -4.0])),
              (np.array([0.0, 0.1]), np.array([0.0, -0.1])),
              (np.array([60.0, -300.0, 5.0]), np.array([-60.0, 300.0, -5.0]))]
@@ -347,15 +347,16 @@ def check_discriminator_loss(discriminator_loss):
 
 
 # --- 04 · DCGAN -------------------------------------------------------------------------------
-# Exercises of notebooks/04_dcgan_mnist.ipynb: the size after a 'same'-padded (transposed)
-# convolution, the generator loss on logits, and spherical interpolation of latents.
+# Exercises of notebooks/04_dcgan_mnist.ipynb: 1, the size after a 'same'-padded (transposed)
+# convolution; 2, spherical interpolation of latents. check_g_loss_from_logits is an extra
+# checker (the generator loss on logits) that no notebook cell calls; instructors may use it.
 
 def _reference_same_output_size(n, stride, transposed):
     return n * stride if transposed else -(-n // stride)  # ceil(n / stride)
 
 
 def check_same_output_size(same_output_size):
-    """Exercise (04): spatial size after a 'same'-padded Conv2D or Conv2DTranspose."""
+    """04, exercise 1: spatial size after a 'same'-padded Conv2D or Conv2DTranspose."""
     cases = [(28, 2, False), (14, 2, False), (7, 2, False), (5, 3, False), (28, 1, False),
              (7, 1, True), (7, 2, True), (14, 2, True), (3, 3, True), (1, 2, True)]
 
@@ -391,7 +392,8 @@ def _reference_g_loss(fake_logits):
 
 
 def check_g_loss_from_logits(generator_loss):
-    """Exercise (04): the non-saturating generator loss, batch mean, from D's *logits*."""
+    """Extra checker (no notebook exercise calls it): the non-saturating generator loss, batch
+    mean, from D's *logits*."""
     import keras
     import tensorflow as tf
 
@@ -438,7 +440,8 @@ def check_g_loss_from_logits(generator_loss):
 
 
 def check_slerp(slerp):
-    """Exercise (04): spherical interpolation between two latent vectors, one t at a time."""
+    """04, exercise 2: spherical interpolation between two latent vectors, one t at a time,
+    including (anti)parallel vectors, where slerp must fall back to lerp."""
     from . import latent
 
     rng = np.random.default_rng(2016)
@@ -446,6 +449,10 @@ def check_slerp(slerp):
     cases = [(z0, z1, t) for t in (0.0, 0.3, 0.5, 0.9, 1.0)]
     cases += [(np.array([3.0, 0.0]), np.array([0.0, 1.0]), 0.5),
               (np.array([1.0, 2.0, 2.0]), np.array([-2.0, 1.0, 0.5]), 0.25)]
+    # (Anti)parallel pairs: Ω = 0 or π, sin Ω = 0, and the slerp weights are 0/0.
+    z = np.array([1.0, 2.0, 2.0])
+    parallel = [(z, 3.0 * z, 0.25), (z, z, 0.5), (z, -z, 0.5), (z, -2.0 * z, 0.25),
+                (z0, -z0, 0.3)]
     _check_output("slerp", slerp, latent.slerp, cases,
                   shape_hint="return one vector of z0's shape (d,) for a scalar t.",
                   finite_hint="nan comes from arccos of a number outside [-1, 1]: take the "
@@ -454,7 +461,7 @@ def check_slerp(slerp):
     def unit_circle(a, b, t):  # slerp of the unit vectors: the right path, wrong radius
         return latent.slerp(a / np.linalg.norm(a), b / np.linalg.norm(b), t)
 
-    return check_function(
+    worst = check_function(
         "slerp", slerp, latent.slerp, cases, tol=1e-6,
         wrong_answers=[
             (latent.lerp,
@@ -469,6 +476,15 @@ def check_slerp(slerp):
         ],
         hint="Ω = arccos(clip(z0·z1 / (‖z0‖‖z1‖), -1, 1)); return "
              "sin((1 - t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1.")
+    parallel_hint = ("for parallel or antiparallel vectors (z1 = c·z0) Ω is 0 or π, so sin Ω = 0 "
+                     "and both weights are 0/0 (or a huge number over rounding noise): the great "
+                     "circle is undefined. Guard it: when sin Ω is (nearly) 0, e.g. < 1e-6, "
+                     "return the linear interpolation (1 - t) z0 + t z1.")
+    _check_output("slerp, (anti)parallel vectors", slerp, latent.slerp, parallel,
+                  shape_hint="return one vector of z0's shape (d,) for a scalar t.",
+                  finite_hint=parallel_hint)
+    return max(worst, check_function("slerp, (anti)parallel vectors", slerp, latent.slerp,
+                                     parallel, tol=1e-6, hint=parallel_hint))
 
 
 # --- 05 · mode collapse ----------------------------------------------------------------------
@@ -525,7 +541,7 @@ def _gp_variant(critic, real, fake, seed, draw_u="uniform", norm="per_sample", m
 
 
 def check_gradient_penalty(gradient_penalty):
-    """05, exercise 1: WGAN-GP's penalty mean((‖∇f(x̂)‖₂ − 1)²), x̂ = x + u(x̃ − x), u ~ U[0,1].
+    """05, exercise 2: WGAN-GP's penalty mean((‖∇f(x̂)‖₂ − 1)²), x̂ = x + u(x̃ − x), u ~ U[0,1].
 
     ``gradient_penalty(critic, real, fake, seed_generator)`` is called on critics whose
     gradients are known: linear critics (‖∇f‖ = ‖w‖ everywhere, so the penalty is exactly
@@ -585,7 +601,8 @@ def check_gradient_penalty(gradient_penalty):
         wrong_answers=[
             (variant(draw_u="normal"),
              "u must be uniform on [0, 1] (keras.random.uniform), not normal: a normal u puts "
-             "x̂ beyond the segment between x and x̃ a third of the time."),
+             "x̂ outside the segment between x and x̃ two thirds of the time "
+             "(P(u < 0) + P(u > 1) = 0.5 + 0.159 ≈ 0.66)."),
             (variant(draw_u="half"),
              "u must be random (a new U[0, 1] draw per sample), not the midpoint 0.5."),
             (variant(draw_u="per_element"),
@@ -614,7 +631,7 @@ def _pack_reference(x, m):
 
 
 def check_pack(pack):
-    """05, exercise 2: PacGAN packing (B, d) -> (B/m, m·d), pack k = samples k·m … k·m+m−1
+    """05, exercise 3: PacGAN packing (B, d) -> (B/m, m·d), pack k = samples k·m … k·m+m−1
     side by side; a batch that is not a multiple of m must raise ValueError."""
     rng = np.random.default_rng(0)
     cases = [(np.arange(12, dtype=np.float32).reshape(6, 2), 3),
@@ -666,7 +683,7 @@ def _coverage_variant(samples, centres, std, radius=3.0, squared=False, require_
 
 
 def check_mode_coverage(mode_coverage):
-    """05, exercise 3: ``mode_coverage(samples, centres, std) -> (modes, hq_fraction)``:
+    """05, exercise 1: ``mode_coverage(samples, centres, std) -> (modes, hq_fraction)``:
     a sample is high quality if its distance to the nearest centre is < 3·std; a mode is
     captured if at least one high-quality sample has it as its nearest centre."""
     from .data import grid_centres, ring_centres
@@ -708,8 +725,8 @@ def check_mode_coverage(mode_coverage):
 
 
 # --- 06 · FID ---------------------------------------------------------------------------------
-# Exercises of notebooks/06_fid.ipynb: the Fréchet distance between two Gaussians, the feature
-# statistics it is computed from, and the extrapolation of FID_N to N -> ∞ (FID∞).
+# Exercises of notebooks/06_fid.ipynb: 1, the Fréchet distance between two Gaussians; 2, the
+# feature statistics it is computed from; 3, the extrapolation of FID_N to N -> ∞ (FID∞).
 
 def _frechet_cases():
     """Fixed (mu1, sigma1, mu2, sigma2): a 1-D pair, then full covariances that do not
@@ -760,7 +777,8 @@ def _check_real_scalar(name, fn, cases, what):
 
 
 def check_frechet_distance(frechet_distance):
-    """Exercise (06): d² = ‖μ1 − μ2‖² + Tr(C1 + C2 − 2 (C1 C2)^½) from two means and covariances."""
+    """06, exercise 1: d² = ‖μ1 − μ2‖² + Tr(C1 + C2 − 2 (C1 C2)^½) from two means and
+    covariances."""
     from scipy import linalg
 
     cases = _frechet_cases()
@@ -808,7 +826,7 @@ def _reference_feature_statistics(features):
 
 
 def check_feature_statistics(feature_statistics):
-    """Exercise (06): (mean (d,), unbiased covariance (d, d)) of features (N, d)."""
+    """06, exercise 2: (mean (d,), unbiased covariance (d, d)) of features (N, d)."""
     rng = np.random.default_rng(2020)
     mix = rng.standard_normal((4, 4))
     cases = [(rng.standard_normal((6, 3)) * [1.0, 2.0, 0.5] + [3.0, -1.0, 0.5],),
@@ -864,7 +882,7 @@ def _fid_infinity_cases():
 
 
 def check_fid_infinity(fid_infinity):
-    """Exercise (06): least-squares fit FID_N = FID∞ + k / N; returns (FID∞, k)."""
+    """06, exercise 3: least-squares fit FID_N = FID∞ + k / N; returns (FID∞, k)."""
     from .metrics import fid_infinity as reference
 
     cases = _fid_infinity_cases()
@@ -1059,7 +1077,7 @@ def _soft_bce(t, l):
 
 
 def check_bce_grad(bce_grad):
-    """Exercise (03): d BCE(t, l)/dl per sample, for soft targets t and logits l."""
+    """03, exercise 1: d BCE(t, l)/dl per sample, for soft targets t and logits l."""
     from . import theory
 
     l = np.array([-6.0, -2.0, -0.5, 0.0, 0.5, 2.1972, 4.0])
@@ -1105,7 +1123,7 @@ def _smoothed_cases():
 
 
 def check_smoothed_optimal_discriminator(smoothed_optimal_discriminator):
-    """Exercise (03): D*(x) for real target α and fake target β, element-wise."""
+    """03, exercise 2: D*(x) for real target α and fake target β, element-wise."""
     from . import theory
 
     cases = _smoothed_cases()
@@ -1143,7 +1161,7 @@ def _reference_one_sided_losses(real_logits, fake_logits, alpha):
 
 
 def check_one_sided_losses(one_sided_losses):
-    """Exercise (03): (D's loss with one-sided smoothing α, G's non-saturating loss), both
+    """03, exercise 3: (D's loss with one-sided smoothing α, G's non-saturating loss), both
     batch means, from the logits of a real and a fake batch."""
     rng = np.random.default_rng(2016)
     cases = [(np.array([2.0, -0.5, 1.0, 3.0]), np.array([-1.0, 0.3, -2.0, -4.0]), 0.9),

@@ -30,8 +30,9 @@ def interpolate(real, fake, seed_generator=None):
     """Random points on the segments between paired real and fake samples:
     x̂ = x + u·(x̃ − x), with one u ~ U[0, 1] *per sample*, broadcast over its other axes.
 
-    Uniform, not normal: a normal u would put most x̂ outside the segment (|u| > 1 a third
-    of the time), penalising the critic where neither distribution lives.
+    Uniform, not normal: for u ~ N(0, 1), P(u < 0 or u > 1) = ½ + (1 − Φ(1)) ≈ 0.66, so two
+    thirds of the x̂ would lie outside the segment, penalising the critic where the penalty
+    was never meant to act.
     ``seed_generator``: a ``keras.random.SeedGenerator``, an int, or None.
     """
     real = tf.convert_to_tensor(real)

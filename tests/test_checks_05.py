@@ -41,7 +41,7 @@ def test_gradient_penalty_checker_accepts_the_library_and_a_hand_written_one():
 
 
 @pytest.mark.parametrize("mistake, hint", [
-    (dict(draw="normal"), "not normal"),
+    (dict(draw="normal"), "not normal.*two thirds"),
     (dict(draw="per_element"), "one u per sample"),
     (dict(minus_one=False), "towards 1, not towards 0"),
     (dict(square=False), "square"),
