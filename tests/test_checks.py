@@ -1,5 +1,9 @@
 """Every exercise checker accepts the reference answer and rejects the usual mistakes,
 each with its own hint (matched on a phrase of the hint)."""
+import json
+import pathlib
+import re
+
 import numpy as np
 import pytest
 
@@ -139,3 +143,26 @@ def test_checker_references_agree_with_theory():
     # The 01 checkers compare with gan_helpers.theory; spot-check it against formulas.
     l = np.array([-3.0, 0.0, 2.0])
     np.testing.assert_allclose(theory.non_saturating_loss(l), -np.log(1 / (1 + np.exp(-l))))
+
+
+# --- every checker numbers its exercise as its notebook does ---------------------------------
+
+@pytest.mark.parametrize("notebook", sorted(
+    (pathlib.Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")),
+    ids=lambda p: p.name[:2])
+def test_checker_docstrings_number_exercises_as_the_notebook_does(notebook):
+    """After each 'Exercise k' heading, the next checker called is the one whose docstring
+    begins 'NN, exercise k:', so a hint never sends a learner to the wrong exercise."""
+    cells = ["".join(c["source"]) for c in json.loads(notebook.read_text())["cells"]]
+    found, number = {}, None
+    for text in cells:
+        heading = re.search(r"^(?:### Exercise (\d+):|\*\*Exercise (\d+)\.\*\*)", text, re.M)
+        if heading:
+            number = int(heading.group(1) or heading.group(2))
+        call = re.search(r"gh\.checks\.(check_\w+)\(", text)
+        if call and number is not None:
+            found[call.group(1)] = number
+            number = None
+    assert sorted(found.values()) == list(range(1, len(found) + 1)) and len(found) >= 2
+    for name, k in found.items():
+        assert getattr(checks, name).__doc__.startswith(f"{notebook.name[:2]}, exercise {k}:"), name

@@ -151,30 +151,3 @@ def test_fid_infinity_checker_rejects_the_usual_mistakes():
     rejects(check, endpoints, "first and last points")
     rejects(check, lambda ns, f: (f[-1], 0.0), "least squares on x = 1/N")  # generic hint
     rejects(check, lambda ns, f: np.polyfit(1 / ns, f, 1)[1], "the pair")  # FID∞ alone
-
-
-# --- the checkers number the exercises as the notebook does -----------------------------------
-
-def test_checker_docstrings_number_exercises_as_the_notebook_does():
-    """Each '### Exercise k' heading of notebook 06 is followed by the cell calling the checker
-    whose docstring says '06, exercise k'."""
-    import json
-    import pathlib
-    import re
-
-    path = pathlib.Path(__file__).parent.parent / "notebooks" / "06_fid.ipynb"
-    cells = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
-    found = {}
-    number = None
-    for text in cells:
-        heading = re.search(r"^### Exercise (\d+):", text, re.M)
-        if heading:
-            number = int(heading.group(1))
-        call = re.search(r"gh\.checks\.(check_\w+)\(", text)
-        if call and number is not None:
-            found[call.group(1)] = number
-            number = None
-    assert found == {"check_frechet_distance": 1, "check_feature_statistics": 2,
-                     "check_fid_infinity": 3}
-    for name, k in found.items():
-        assert getattr(checks, name).__doc__.startswith(f"06, exercise {k}:")
