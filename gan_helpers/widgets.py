@@ -346,7 +346,7 @@ def toy_samples(name, n, seed):
 
 
 class GAN2DStepper(_Explorer):
-    """Train a small 2-D GAN on the ring or the grid a click at a time, and watch it collapse.
+    """Train a small 2-D GAN on the ring or the grid a click at a time, and watch it learn (or not).
 
     Each click of **Train** runs ``steps`` generator updates of a :class:`gan_helpers.GAN`
     (its own ``train_step``: one discriminator step on a fresh real batch and a fake batch,
@@ -356,10 +356,11 @@ class GAN2DStepper(_Explorer):
     weight, optimiser slot and random-number state back where the seed put it, so the same
     clicks replay the same run exactly.
 
-    The defaults are notebook 05's collapse-inducing setting: MLPs with two hidden layers of
-    64 ReLUs, an 8-dimensional latent, batches of 256, Adam(β1 = 0.5) with the generator 10×
-    faster than the discriminator (``lr_g=1e-3``, ``lr_d=1e-4``). Pass ``lr_g=lr_d`` to
-    compare.
+    The defaults are a GAN with a slow discriminator, as in notebook 05's "GAN, slow D" arm
+    but on smaller networks: MLPs with two hidden layers of 64 ReLUs, an 8-dimensional latent,
+    batches of 256, Adam(β1 = 0.5) with the generator 10× faster than the discriminator
+    (``lr_g=1e-3``, ``lr_d=1e-4``). Notebook 05 passes its own networks and equal rates; pass
+    ``lr_g=lr_d`` to compare. The rates stay constant (no decay).
 
     Attributes: ``target`` (Dropdown: 'ring' or 'grid'), ``steps`` (IntSlider: steps per
     click), ``train_button`` and ``reset_button`` (Buttons), ``readout`` (HTML), ``output``
@@ -630,7 +631,7 @@ class GAN2DStepper(_Explorer):
 def gan2d_stepper(target="ring", steps=200, seed=0, lr_g=1e-3, lr_d=1e-4, latent_dim=8,
                   widths=(64, 64), batch=256, n_eval=2500, draw=True):
     """Train a small 2-D GAN on the ring or grid a click at a time (see :class:`GAN2DStepper`);
-    the defaults are notebook 05's collapsing GAN (G learns 10× faster than D)."""
+    the defaults are a GAN whose D learns 10× slower than G (notebook 05's "slow D" arm)."""
     return GAN2DStepper(target=target, steps=steps, seed=seed, lr_g=lr_g, lr_d=lr_d,
                         latent_dim=latent_dim, widths=widths, batch=batch, n_eval=n_eval,
                         draw=draw)
