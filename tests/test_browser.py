@@ -327,7 +327,8 @@ def test_stepper_train_button_advances_the_step_in_jupyterlab(page, lab, tmp_pat
     # Run only what the stepper cell needs (the setup, the benchmarks, the experiment's
     # constants) and the stepper cell itself, each selected and run with Shift+Enter.
     needed = ['if "google.colab" in sys.modules', "cfg = gh.profile(",
-              "ring, ring_centres = gh.ring_of_gaussians(", "LR_G, LR_D =", "gan2d_stepper("]
+              "ring, ring_centres = gh.ring_of_gaussians(", "LATENT, WIDTHS, PACK, BATCH =",
+              "gan2d_stepper("]
     indices = []
     for text in needed:
         found = [i for i, (src, kind) in enumerate(sources) if kind == "code" and text in src]
