@@ -10,7 +10,7 @@ luck both runs share. For n pairs, the Student t-interval for the mean differenc
 exact when the d_s are independent draws of one normal distribution (Student 1908, "The
 probable error of a mean"). With n - 1 degrees of freedom the quantile is much larger than
 the normal's 1.96 for few seeds (2.78 for n = 5), so a "two standard errors" rule over 3 seeds
-claims far more than 5% false findings (about 12% per comparison: tests/test_stats.py).
+claims far more than 5% false findings (about 12% per comparison: tests/unit/test_stats.py).
 
 Several comparisons at once need a family-wise guarantee: with m intervals each at level
 1 - α/m (Bonferroni), all m cover their true values at once with probability ≥ 1 - α.

@@ -26,10 +26,10 @@ import pytest
 # only: with an ipywidgets 7 kernel (Colab's 7.7.1) every widget shows "Module
 # @jupyter-widgets/controls, version ^1.5.0 is not registered" and this test fails at once,
 # saying so. CI's Colab-versions environment therefore deselects it (-m "not integration");
-# ipywidgets 7.7 is covered there by tests/test_widgets*.py, without a browser.
+# ipywidgets 7.7 is covered there by tests/unit/widgets/, without a browser.
 pytestmark = pytest.mark.integration
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",

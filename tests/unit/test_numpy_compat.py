@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-THEORY = Path(__file__).resolve().parents[1] / "gan_helpers" / "theory.py"
+THEORY = Path(__file__).resolve().parents[2] / "gan_helpers" / "theory.py"
 ENV = Path(tempfile.gettempdir()) / f"gan-workbook-numpy126-py{sys.version_info[0]}{sys.version_info[1]}"
 REQUIREMENTS = ["numpy==1.26.*", "scipy>=1.10"]
 

@@ -148,7 +148,7 @@ def test_checker_references_agree_with_theory():
 # --- every checker numbers its exercise as its notebook does ---------------------------------
 
 @pytest.mark.parametrize("notebook", sorted(
-    (pathlib.Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")),
+    (pathlib.Path(__file__).resolve().parents[3] / "notebooks").glob("[0-9][0-9]_*.ipynb")),
     ids=lambda p: p.name[:2])
 def test_checker_docstrings_number_exercises_as_the_notebook_does(notebook):
     """After each 'Exercise k' heading, the next checker called is the one whose docstring
