@@ -1,15 +1,16 @@
-"""gan_helpers.widgets.GAN2DStepper without a kernel: ``button.click()`` runs the same
-callback a click in the browser does (on ipywidgets 7.7 and 8), so we press the buttons
-and assert on the recomputed numbers in ``state`` (never on pixels)."""
-import matplotlib
+"""gan_helpers.widgets.gan2d.view (notebook 05's GAN2DStepper) without a kernel:
+``button.click()`` runs the same callback a click in the browser does (on ipywidgets 7.7 and
+8), so we press the buttons and assert on the recomputed numbers in ``state`` (never on
+pixels)."""
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from gan_helpers import widgets  # noqa: E402
-from gan_helpers.metrics.coverage import mode_coverage  # noqa: E402
+import gan_helpers as gh
+from gan_helpers import widgets
+from gan_helpers.metrics.coverage import mode_coverage
+from gan_helpers.widgets.gan2d import GAN2DModel, view
 
 SMALL = dict(batch=64, n_eval=400, draw=False)  # small, so each test takes well under a second
 
@@ -46,14 +47,6 @@ def test_initial_state_is_numbers_from_the_protocol(stepper):
     assert s["history"][0]["modes"] == s["modes"] and s["history"][0]["shares"] is s["shares"]
     assert "step <b>0</b>" in stepper.readout.value
     assert f"<b>{s['modes']}/8</b>" in stepper.readout.value
-
-
-def test_d_grid_is_the_discriminator_on_the_grid(stepper):
-    s = stepper.state
-    i, j = 10, 70  # d_grid[i, j] is D at (x, y) = (axis[j], axis[i])
-    point = np.array([[s["axis"][j], s["axis"][i]]], np.float32)
-    logit = float(np.asarray(stepper.gan.discriminator(point))[0, 0])
-    assert s["d_grid"][i, j] == pytest.approx(1 / (1 + np.exp(-logit)), abs=1e-6)
 
 
 def test_clicking_train_advances_the_step_and_moves_the_samples(stepper):
@@ -98,7 +91,8 @@ def test_the_dropdown_switches_the_target(stepper):
     cov = mode_coverage(stepper.state["samples"], centres, std)
     assert (stepper.state["modes"], stepper.state["hq_fraction"]) == (cov.modes, cov.hq_fraction)
     stepper.target.value = "ring"
-    assert (stepper.state["target"], stepper.state["n_modes"], stepper.state["step"]) == ("ring", 8, 0)
+    s = stepper.state
+    assert (s["target"], s["n_modes"], s["step"]) == ("ring", 8, 0)
 
 
 def test_buttons_are_disabled_while_training_and_come_back_after_an_error(stepper, monkeypatch):
@@ -121,7 +115,7 @@ def test_buttons_are_disabled_while_training_and_come_back_after_an_error(steppe
 
 @pytest.mark.parametrize("n", [-1, 2.5, "10", True])
 def test_train_refuses_bad_step_counts(stepper, n):
-    with pytest.raises(ValueError, match="whole number of steps"):
+    with pytest.raises(ValueError, match="GAN2DStepper.train: n must be a whole number of steps"):
         stepper.train(n)
     assert stepper.state["step"] == 0
 
@@ -133,8 +127,6 @@ def test_train_zero_steps_is_a_no_op_on_the_model(stepper):
 
 
 def test_same_seed_same_players_whatever_ran_before(shared):
-    import gan_helpers as gh
-
     gh.set_seed(123)  # the notebook's global random state is elsewhere...
     np.random.rand(7)
     again = widgets.gan2d_stepper("ring", seed=0, **SMALL)
@@ -145,14 +137,30 @@ def test_same_seed_same_players_whatever_ran_before(shared):
     assert not np.allclose(other.state["samples"], shared.state["samples"])
 
 
+def test_the_stepper_drives_one_model(stepper):
+    assert isinstance(stepper.model, GAN2DModel) and stepper.gan is stepper.model.gan
+    assert stepper.batch == stepper.model.batch == 64
+    stepper.train(10)
+    assert stepper.state["step"] == stepper.model.step == 10
+
+
+def test_readout_text():
+    s = {"step": 40, "modes": 3, "n_modes": 8, "hq_fraction": 0.125, "d_real": 0.51234,
+         "d_fake": 0.4, "shares": np.array([0.1, 0.6, 0.3, 0, 0, 0, 0, 0]), "seconds": 0.0}
+    assert view.readout_html(s) == (
+        "step <b>40</b> &nbsp;|&nbsp; modes captured <b>3/8</b> &nbsp; high quality "
+        "<b>12.5%</b> &nbsp;|&nbsp; busiest mode: #1 holds <b>60%</b> of the samples "
+        "&nbsp;|&nbsp; mean D(real) = 0.512, mean D(fake) = 0.400")
+    after_a_click = view.readout_html(dict(s, seconds=2.34))
+    assert after_a_click == view.readout_html(s) + " &nbsp;|&nbsp; last click 2.3 s"
+
+
 def test_unknown_target_is_refused():
     with pytest.raises(ValueError, match="unknown toy target 'spiral'.*ring, grid"):
         widgets.gan2d_stepper("spiral")
 
 
 def test_figure_shows_the_state(stepper):
-    import matplotlib.pyplot as plt
-
     stepper.train(30)
     fig = stepper.figure()
     ax, hist = fig.axes[:2]
@@ -176,8 +184,6 @@ def test_drawing_redraws_after_every_click():
 
 
 def test_widget_tree_uses_shared_ipywidgets_api(shared):
-    import ipywidgets as W
-
     assert isinstance(shared.widget, W.VBox)
     assert isinstance(shared.target, W.Dropdown) and isinstance(shared.steps, W.IntSlider)
     assert isinstance(shared.train_button, W.Button) and shared.train_button.description == "Train"

@@ -1,13 +1,11 @@
-"""gan_helpers.widgets without a kernel: setting ``slider.value`` fires the observers
-synchronously, so we assert on the recomputed numbers (never on pixels)."""
-import matplotlib
+"""gan_helpers.widgets.minimax (notebook 01) without a kernel: setting ``slider.value`` fires
+the observers synchronously, so we assert on the recomputed numbers (never on pixels)."""
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from gan_helpers import theory, widgets  # noqa: E402
+from gan_helpers import theory, widgets
 
 
 @pytest.fixture
@@ -47,7 +45,7 @@ def test_v_and_jsd_grow_as_p_g_moves_away(explorer):
 def test_update_sets_several_sliders_and_recomputes_once(explorer, monkeypatch):
     calls = []
     real = theory.minimax_state
-    monkeypatch.setattr(widgets.theory, "minimax_state",
+    monkeypatch.setattr(theory, "minimax_state",
                         lambda *a, **k: calls.append(a) or real(*a, **k))
     s = explorer.update(mean=-1.0, std=0.5)
     assert calls == [(-1.0, 0.5, 0.0, 1.0)]
@@ -72,14 +70,10 @@ def test_drawing_redraws_on_every_change():
     assert [line.get_label() for line in ax.get_lines()][:3] == ["p_data", "p_g", "D*(x)"]
     np.testing.assert_allclose(ax.get_lines()[2].get_ydata(), ex.state["d_star"])
     assert "V = " in ax.get_title() and ax.get_xlabel() == "x"
-    import matplotlib.pyplot as plt
-
     plt.close(fig)
 
 
 def test_widget_tree_uses_shared_ipywidgets_api():
-    import ipywidgets as W
-
     ex = widgets.minimax_explorer(draw=False)
     assert isinstance(ex.widget, W.VBox)
     assert isinstance(ex.mean, W.FloatSlider) and isinstance(ex.output, W.Output)

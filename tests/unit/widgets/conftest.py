@@ -1,0 +1,4 @@
+"""The widget tests draw figures: draw them off screen whatever the environment says."""
+import matplotlib
+
+matplotlib.use("Agg")
