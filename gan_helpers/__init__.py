@@ -8,7 +8,8 @@ import os as _os
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from .data import (gaussian_mixture_1d, grid_centres, grid_of_gaussians, load_mnist,  # noqa: E402
-                   mnist_dataset, ring_centres, ring_of_gaussians, to_unit_range)
+                   mnist_dataset, ring_centres, ring_of_gaussians)
+from .images import to_unit_range  # noqa: E402
 from .losses import (bce_with_logits, discriminator_loss, generator_loss_minimax,  # noqa: E402
                      generator_loss_non_saturating)
 from .models import (dcgan_discriminator, dcgan_generator, dense_discriminator,  # noqa: E402
@@ -19,7 +20,7 @@ from .runtime import (device_report, in_colab, mix_seed, profile, profile_name, 
 from .training import (GAN, DivergenceGuard, ImageGridCallback, TrainingDiverged,  # noqa: E402
                        new_run_dir)
 from .checkpoints import GANCheckpoint  # noqa: E402
-from . import (checkpoints, checks, data, latent, losses, metrics, models, plots,  # noqa: E402,F401
+from . import (checkpoints, checks, data, images, latent, losses, metrics, models, plots,  # noqa: E402,F401
                runtime, theory, training, variants)
 
 __version__ = "0.1.0"

@@ -166,14 +166,6 @@ class ConditionalGAN(GAN):
         labels = self._labels_for(labels, n)
         return self.generator.predict([z, labels], batch_size=batch_size, verbose=0)
 
-    def _check_real(self, x):
-        if tuple(x.shape[1:]) != self.image_shape:
-            raise ValueError(f"ConditionalGAN.fit: images have shape {x.shape[1:]} per example, "
-                             f"the discriminator expects {self.image_shape}.")
-        if not np.issubdtype(x.dtype, np.floating) or x.size and (x.min() < -1.001 or x.max() > 1.001):
-            raise ValueError("ConditionalGAN.fit: images must be floats in [-1, 1]; "
-                             "gh.to_unit_range converts uint8 pixels.")
-
     def split_batch(self, data):
         if not (isinstance(data, (tuple, list)) and len(data) >= 2):
             raise ValueError("ConditionalGAN.fit: the data must yield (images, labels) batches, "

@@ -11,6 +11,7 @@ import socket
 
 import numpy as np
 
+from .images import to_unit_range  # noqa: F401  (re-exported: gh.data.to_unit_range)
 from .runtime import mix_seed
 
 SOURCES = ("auto", "keras", "bundled")
@@ -110,38 +111,6 @@ def load_mnist(source="auto", split="train", verbose=True):
     return x, y
 
 
-def to_unit_range(images):
-    """Images -> float32 in [-1, 1] with a channel axis: (N, H, W[, C]) -> (N, H, W, C).
-
-    Accepts integer images in [0, 255] (scaled by (x - 127.5) / 127.5) or float images
-    already in [-1, 1] (kept). Anything else is refused with what to do about it.
-    """
-    images = np.asarray(images)
-    if images.ndim == 3:
-        images = images[..., None]
-    if images.ndim != 4:
-        raise ValueError(f"expected images of shape (N, H, W) or (N, H, W, C), got {images.shape}; "
-                         "a single image needs a batch axis: x[None].")
-    if images.size == 0:
-        raise ValueError("got an empty batch of images (N = 0).")
-    if np.issubdtype(images.dtype, np.integer) or images.dtype == np.bool_:
-        lo, hi = int(images.min()), int(images.max())
-        if lo < 0 or hi > 255:
-            raise ValueError(f"integer images must lie in [0, 255], these span [{lo}, {hi}].")
-        return (images.astype(np.float32) - 127.5) / 127.5
-    if not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(f"images must be numbers (uint8 in [0, 255] or floats in [-1, 1]), "
-                         f"got dtype {images.dtype}.")
-    lo, hi = float(np.min(images)), float(np.max(images))
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        raise ValueError("images contain NaN or Inf values.")
-    if lo < -1.001 or hi > 1.001:
-        raise ValueError(f"float images must lie in [-1, 1], these span [{lo:.3g}, {hi:.3g}]. "
-                         "For [0, 255] pixels pass them as uint8 (or compute (x - 127.5) / 127.5); "
-                         "for [0, 1] pixels use x * 2 - 1.")
-    return images.astype(np.float32)
-
-
 def mnist_dataset(batch_size, images=None, labels=None, n=None, shuffle_seed=0,
                   with_labels=False, source="auto", cache=True):
     """A tf.data pipeline of MNIST for GAN training.
@@ -162,11 +131,11 @@ def mnist_dataset(batch_size, images=None, labels=None, n=None, shuffle_seed=0,
         order = np.random.default_rng(mix_seed(shuffle_seed)).permutation(len(images))[:n]
         images = images[order]
         labels = None if labels is None else np.asarray(labels)[order]
-    if len(images) < batch_size:
+    x = to_unit_range(images, name="mnist_dataset: images")
+    if len(x) < batch_size:
         raise ValueError(
-            f"mnist_dataset: only {len(images)} images for batch_size={batch_size}; "
+            f"mnist_dataset: only {len(x)} images for batch_size={batch_size}; "
             "lower batch_size or use more images (drop_remainder would leave no batch).")
-    x = to_unit_range(images)
     if with_labels:
         if labels is None:
             raise ValueError("mnist_dataset(with_labels=True) needs labels.")

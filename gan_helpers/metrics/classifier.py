@@ -15,13 +15,14 @@ The classifier trains only on the workbook's train split (``gan_helpers.load_mni
 its accuracy is measured on the reference split (``load_mnist(split="reference")``), the
 same images FID uses as its real reference, which no network in the workbook trains on.
 The weights ship with the package (``mnist_classifier.weights.h5``, made by
-``python -m gan_helpers.metrics.train_classifier``) next to ``mnist_classifier.json``, which
+``python tools/train_classifier.py`` in a checkout of the workbook) next to ``mnist_classifier.json``, which
 records how they were made (source, seed, held-out accuracy, SHA-256 of the weights).
 Only weights are stored: the architecture is built here in code, so loading never
 unpickles code.
 
-Images everywhere in this package are either float in [-1, 1] (the generators' tanh range)
-or uint8 in [0, 255], shape (N, 28, 28) or (N, 28, 28, 1); see :func:`as_model_input`.
+Images everywhere in this package follow the rule of :mod:`gan_helpers.images`: float in
+[-1, 1] (the generators' tanh range) or integer pixels in [0, 255], shape (N, 28, 28) or
+(N, 28, 28, 1); see :func:`as_model_input`.
 """
 from __future__ import annotations
 
@@ -33,46 +34,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..images import to_unit_range
+
 DEFAULT_WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                "mnist_classifier.weights.h5")
 FEATURES_LAYER = "features"
-TRAIN_COMMAND = "python -m gan_helpers.metrics.train_classifier"
+TRAIN_COMMAND = "python tools/train_classifier.py"
+
+
+def _retrain(path, force=True):
+    """The command that (re)makes the weights at ``path``: a maintainer tool, run from a
+    checkout of the workbook; reinstalling the package restores the shipped weights."""
+    return (f"`{TRAIN_COMMAND} --out {path}" + (" --force" if force else "")
+            + "` (from a checkout of the workbook), or reinstall gan-workbook")
 
 
 # --- images ------------------------------------------------------------------------------
 
 def as_model_input(images, name="images"):
-    """Validate MNIST-shaped images and return float32 (N, 28, 28, 1) in [-1, 1].
-
-    Accepts uint8 in [0, 255] (scaled here by (x - 127.5) / 127.5) or float in [-1, 1]
-    (used as is, within a 1e-3 tolerance), shaped (N, 28, 28) or (N, 28, 28, 1). The
-    format is told apart by dtype, never guessed from the values: a float array holding
-    [0, 255] pixel values is an error, not silently rescaled.
-    """
-    x = np.asarray(images)
-    if x.ndim == 3:
-        x = x[..., None]
-    if x.ndim != 4 or x.shape[1:] != (28, 28, 1):
-        raise ValueError(f"{name}: expected MNIST images of shape (N, 28, 28) or (N, 28, 28, 1), "
-                         f"got {np.shape(images)}. Reshape flat (N, 784) images with "
-                         "x.reshape(-1, 28, 28, 1).")
-    if len(x) == 0:
-        raise ValueError(f"{name}: no images (N = 0).")
-    if x.dtype == np.uint8:
-        return (x.astype(np.float32) - 127.5) / 127.5
-    if not np.issubdtype(x.dtype, np.floating):
-        raise ValueError(f"{name}: images of dtype {x.dtype} are ambiguous; pass uint8 pixels in "
-                         "[0, 255] (x.astype(np.uint8)) or floats in [-1, 1].")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name}: images contain NaN or infinite values (a diverged generator?).")
-    lo, hi = float(x.min()), float(x.max())
-    if lo < -1 - 1e-3 or hi > 1 + 1e-3:
-        hint = ("these look like [0, 255] pixel values stored as floats: scale them with "
-                "(x - 127.5) / 127.5, or pass them as uint8" if lo >= 0 and hi <= 255 else
-                "float images must lie in [-1, 1] (the tanh range); rescale them, or pass "
-                "uint8 pixels in [0, 255]")
-        raise ValueError(f"{name}: float pixel values span [{lo:.4g}, {hi:.4g}]; {hint}.")
-    return np.clip(x, -1.0, 1.0).astype(np.float32)
+    """MNIST-shaped images -> float32 (N, 28, 28, 1) in [-1, 1], by the one rule of
+    :mod:`gan_helpers.images`: integer pixels in [0, 255] (any integer dtype) or float
+    pixels in [-1, 1]; (N, 28, 28) or (N, 28, 28, 1); no booleans, NaN or Inf."""
+    return to_unit_range(images, name=name, shape=(28, 28, 1))
 
 
 # --- the model ---------------------------------------------------------------------------
@@ -124,7 +107,7 @@ def classifier_info(path=None):
     record = info_path(path)
     if not os.path.exists(record):
         raise FileNotFoundError(f"no record {record} next to the classifier weights; retrain "
-                                f"them with `{TRAIN_COMMAND} --force`.")
+                                f"them with {_retrain(path)}.")
     with open(record) as f:
         return json.load(f)
 
@@ -137,8 +120,7 @@ def _load(path):
         raise ValueError(f"classifier weights must be a Keras '.weights.h5' file, got {path}.")
     if not os.path.exists(path):
         raise FileNotFoundError(f"MNIST classifier weights not found at {path}. Train them "
-                                f"(about a minute on a CPU) with `{TRAIN_COMMAND}`"
-                                + ("" if path == DEFAULT_WEIGHTS else f" --out {path}") + ".")
+                                f"(about a minute on a CPU) with {_retrain(path, force=False)}.")
     record = info_path(path)
     if os.path.exists(record):
         with open(record) as f:
@@ -146,14 +128,14 @@ def _load(path):
         if want and want != sha256(path):
             raise RuntimeError(f"the classifier weights {path} do not match the checksum in "
                                f"{record} (corrupted, or replaced by hand). Retrain them with "
-                               f"`{TRAIN_COMMAND} --force`.")
+                               f"{_retrain(path)}.")
     model = build_classifier()
     try:
         model.load_weights(path)
     except Exception as err:  # truncated/corrupt HDF5, or weights of another architecture
         raise RuntimeError(f"could not load the MNIST classifier weights from {path} "
                            f"({type(err).__name__}: {err}). The file is corrupted or was made "
-                           f"for another architecture; retrain it with `{TRAIN_COMMAND} --force`."
+                           f"for another architecture; retrain it with {_retrain(path)}."
                            ) from err
     features = keras.Model(model.input, model.get_layer(FEATURES_LAYER).output,
                            name="mnist_features")

@@ -95,12 +95,16 @@ def test_fit_with_numpy_arrays_and_the_mnist_pipeline():
     x, y = labelled_images()
     cgan.fit(x, y, batch_size=32, epochs=1, verbose=0)
     assert int(cgan.g_optimizer.iterations) == 2
-    with pytest.raises(ValueError, match="floats in \\[-1, 1\\]"):
-        cgan.fit((x * 255).astype(np.uint8), y, batch_size=32, epochs=1, verbose=0)
+    # The one image rule (gh.images): integer pixels are scaled, [0, 255] floats refused.
+    pixels = np.round((x + 1) * 127.5)
+    cgan.fit(pixels.astype(np.int64), y, batch_size=32, epochs=1, verbose=0)
+    assert int(cgan.g_optimizer.iterations) == 4
+    with pytest.raises(ValueError, match=r"ConditionalGAN.fit: .*\(x - 127.5\) / 127.5"):
+        cgan.fit(pixels.astype(np.float32), y, batch_size=32, epochs=1, verbose=0)
     xm, ym = gh.load_mnist(source="bundled", verbose=False)
     ds = gh.mnist_dataset(32, images=xm[:64], labels=ym[:64], with_labels=True)
     cgan.fit(ds, epochs=1, verbose=0)
-    assert int(cgan.g_optimizer.iterations) == 4
+    assert int(cgan.g_optimizer.iterations) == 6
 
 
 def test_unlabelled_data_gets_a_clear_error():
