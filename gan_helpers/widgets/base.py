@@ -13,6 +13,14 @@ class _Explorer:
     SLIDERS = ()
     _setting = False
 
+    def _start(self):
+        """The end of a slider explorer's ``__init__``: nothing computed or drawn yet, then
+        watch the sliders and compute (and draw) the first ``state``."""
+        self.state = None
+        self.draws = 0
+        self._watch_sliders()
+        self.update()
+
     def _watch_sliders(self):
         for name in self.SLIDERS:
             getattr(self, name).observe(self._on_change, names="value")

@@ -34,10 +34,7 @@ class LabelSmoothingExplorer(_Explorer):
         self.readout = W.HTML()
         self.output = W.Output()
         self.widget = W.VBox([W.HBox([self.alpha, self.beta]), self.readout, self.output])
-        self.state = None
-        self.draws = 0
-        self._watch_sliders()
-        self.update()
+        self._start()
 
     def update(self, **values):
         """Set sliders by name (``alpha=``, ``beta=``), recompute ``state``, redraw; returns

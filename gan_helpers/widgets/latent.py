@@ -43,10 +43,7 @@ class LatentExplorer(_Explorer):
         self.output = W.Output()
         self.widget = W.VBox([W.HBox([self.seed_a, self.seed_b, self.t]),
                               W.HBox([self.dim, self.amount]), self.output])
-        self.state = None
-        self.draws = 0
-        self._watch_sliders()
-        self.update()
+        self._start()
 
     def latent(self, seed):
         """The latent vector of an integer seed (float32, shape (latent_dim,))."""

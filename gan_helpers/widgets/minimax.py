@@ -27,10 +27,7 @@ class MinimaxExplorer(_Explorer):
         self.readout = W.HTML()
         self.output = W.Output()
         self.widget = W.VBox([W.HBox([self.mean, self.std]), self.readout, self.output])
-        self.state = None
-        self.draws = 0
-        self._watch_sliders()
-        self.update()
+        self._start()
 
     def update(self, **values):
         """Set sliders by name (``mean=``, ``std=``), recompute ``state``, redraw; returns state.
