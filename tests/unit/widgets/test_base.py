@@ -16,12 +16,13 @@ class Pair(base._Explorer):
         self.b = W.IntSlider(value=2, min=0, max=10)
         self.output = W.Output()
         self.widget = W.VBox([self.a, self.b, self.output])
-        self.draw, self.draws, self.updates = draw, 0, []
-        self._watch_sliders()
+        self.draw, self.updates = draw, []
+        self._start()
 
     def update(self, **values):
         self._set_sliders(values)
         self.updates.append((self.a.value, self.b.value))
+        self.state = {"sum": self.a.value + self.b.value}
         if self.draw:
             self._redraw()
 
@@ -31,16 +32,22 @@ class Pair(base._Explorer):
         return fig
 
 
+def test_start_computes_the_first_state_once():
+    p = Pair()
+    assert p.updates == [(1, 2)] and p.state == {"sum": 3} and p.draws == 0
+    assert Pair(draw=True).draws == 1
+
+
 def test_moving_a_slider_updates_once():
     p = Pair()
     p.a.value = 5
-    assert p.updates == [(5, 2)]
+    assert p.updates == [(1, 2), (5, 2)] and p.state == {"sum": 7}
 
 
 def test_update_sets_several_sliders_then_recomputes_once():
     p = Pair()
     p.update(a=3, b=4)
-    assert p.updates == [(3, 4)]  # never the half-set (3, 2)
+    assert p.updates == [(1, 2), (3, 4)]  # never the half-set (3, 2)
 
 
 def test_unknown_names_are_refused_before_any_slider_moves():
@@ -48,7 +55,7 @@ def test_unknown_names_are_refused_before_any_slider_moves():
     with pytest.raises(TypeError) as err:
         p.update(a=7, c=1)
     assert str(err.value) == "Pair.update: unknown slider(s) ['c']; use a= and/or b=."
-    assert (p.a.value, p.updates) == (1, [])
+    assert (p.a.value, p.updates) == (1, [(1, 2)])
 
 
 def test_a_failed_set_leaves_the_sliders_watched():
@@ -56,7 +63,7 @@ def test_a_failed_set_leaves_the_sliders_watched():
     with pytest.raises(traitlets.TraitError):
         p.update(a="not a number")
     p.b.value = 9  # the guard against recomputing mid-update was lifted
-    assert p.updates == [(1, 9)]
+    assert p.updates == [(1, 2), (1, 9)]
 
 
 def test_redraw_counts_and_closes_its_figures():
@@ -64,7 +71,7 @@ def test_redraw_counts_and_closes_its_figures():
     p = Pair(draw=True)
     p.update(a=2)
     p.b.value = 3
-    assert p.draws == 2 and not plt.get_fignums()
+    assert p.draws == 3 and not plt.get_fignums()
 
 
 def test_displaying_an_explorer_displays_its_widget(monkeypatch):
