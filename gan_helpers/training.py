@@ -13,6 +13,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from . import images
 from . import losses as L
 from .plots import save_image_grid
 from .runtime import mix_seed
@@ -111,29 +112,30 @@ class GAN(keras.Model):
                              self.fake_target)  # validates the targets now, not mid-fit
 
     def fit(self, x=None, *args, shuffle=False, callbacks=None, guard=True, **kwargs):
-        """``keras.Model.fit``, plus two safety nets: NumPy images are checked (shape,
-        dtype, range) before training, and with ``guard=True`` a :class:`DivergenceGuard`
-        stops training at the first NaN/Inf loss, before a checkpoint can save it."""
+        """``keras.Model.fit``, plus two safety nets: NumPy real samples are read by the one
+        rule of :mod:`gan_helpers.images` (integer pixels are scaled to [-1, 1]; booleans,
+        NaN, Inf and out-of-range floats are refused) before training, and with
+        ``guard=True`` a :class:`DivergenceGuard` stops training at the first NaN/Inf loss,
+        before a checkpoint can save it."""
         if isinstance(x, np.ndarray):
-            self._check_real(x)
+            x = self._real_samples(x)
         callbacks = list(callbacks or [])
         if guard and not any(isinstance(c, DivergenceGuard) for c in callbacks):
             callbacks.insert(0, DivergenceGuard(callbacks))
         # tf.data pipelines shuffle themselves; Keras would only warn about shuffle=True.
         return super().fit(x, *args, shuffle=shuffle, callbacks=callbacks, **kwargs)
 
-    def _check_real(self, x):
-        want = tuple(self.discriminator.input_shape[1:])
-        if tuple(x.shape[1:]) != want:
-            hint = " (add a channel axis: x[..., None])" if tuple(x.shape[1:]) + (1,) == want else ""
-            raise ValueError(f"GAN.fit: real samples have shape {x.shape[1:]} per example but the "
-                             f"discriminator expects {want}{hint}.")
-        if not np.issubdtype(x.dtype, np.floating):
-            raise ValueError(f"GAN.fit: real samples are {x.dtype}; convert images to float32 in "
-                             "[-1, 1] with (x - 127.5) / 127.5 (gh.to_unit_range does it).")
-        if x.size and (x.min() < -1.001 or x.max() > 1.001) and len(want) == 3:
-            raise ValueError(f"GAN.fit: image values span [{x.min():.3g}, {x.max():.3g}] but the "
-                             "generator's tanh makes [-1, 1]; scale with (x - 127.5) / 127.5.")
+    @property
+    def sample_shape(self):
+        """The shape of one real sample, as the discriminator reads it (its first input)."""
+        d_in = self.discriminator.input_shape
+        return tuple((d_in[0] if isinstance(d_in, list) else d_in)[1:])
+
+    def _real_samples(self, x):
+        name = f"{type(self).__name__}.fit: real samples"
+        if len(self.sample_shape) == 3:
+            return images.to_unit_range(x, name=name, shape=self.sample_shape)
+        return images.as_samples(x, name=name, shape=self.sample_shape)
 
     @property
     def metrics(self):
@@ -182,13 +184,6 @@ class GAN(keras.Model):
         loss = L.discriminator_loss(real_logits, fake_logits, self.real_target, self.fake_target)
         return loss, real_logits, fake_logits
 
-    def _d_update(self, real, fake, replicas):
-        with tf.GradientTape() as tape:
-            d_loss, real_logits, fake_logits = self.compute_d_loss(real, fake)
-            scaled = _scale_loss(self.d_optimizer, d_loss / replicas)
-        _apply(self.d_optimizer, scaled, tape, self.discriminator.trainable_weights)
-        return d_loss, real_logits, fake_logits
-
     def split_batch(self, data):
         """One batch -> (the discriminator's real input, the fakes' condition).
 
@@ -216,52 +211,78 @@ class GAN(keras.Model):
                              f"samples (one batch of B per critic update), got {static}; batch "
                              f"the dataset with a multiple of {self.d_steps} "
                              "(and drop_remainder=True).")
-        b = tf.shape(tf.nest.flatten(real)[0])[0] // self.d_steps
+        b = _size(real) // self.d_steps
         part = lambda x, i: tf.nest.map_structure(lambda t: t[i * b:(i + 1) * b], x)  # noqa: E731
         return [(part(real, i), None if cond is None else part(cond, i))
                 for i in range(self.d_steps)]
 
     def train_step(self, data):
         *extra, (real, cond) = self.critic_batches(*self.split_batch(data))
-        # Under tf.distribute the optimiser sums replica gradients: scale to a global mean.
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-
-        def with_cond(x, c):
-            return x if c is None else [x, c]
-
-        for real_i, cond_i in extra:  # extra critic steps (WGAN-style): own reals, fresh fakes
-            n = tf.shape(tf.nest.flatten(real_i)[0])[0]
-            fake = self.generator(with_cond(self.sample_latent(n), cond_i), training=True)
-            self._d_update(real_i, with_cond(fake, cond_i), replicas)
-        batch = tf.shape(tf.nest.flatten(real)[0])[0]
-        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            # One generator forward pass serves both updates (as in the TF tutorial): G's
-            # output does not depend on D, so reusing it is the same as recomputing it.
-            fake = self.generator(with_cond(self.sample_latent(batch), cond), training=True)
-            if self.updates == "simultaneous":
-                # Both gradients at the current (G, D): D's logits on the fakes serve both.
-                d_loss, real_logits, fake_logits = self.compute_d_loss(real, with_cond(fake, cond))
-                d_scaled = _scale_loss(self.d_optimizer, d_loss / replicas)
-            else:
-                with g_tape.stop_recording(), d_tape.stop_recording():  # not part of G's gradient
-                    d_loss, real_logits, _ = self._d_update(
-                        real, with_cond(tf.stop_gradient(fake), cond), replicas)
-                # ...and G is judged by the *updated* D: alternating steps.
-                fake_logits = self.discriminator(with_cond(fake, cond), training=True)
-            g_loss = self.generator_loss(fake_logits)
-            scaled = _scale_loss(self.g_optimizer, g_loss / replicas)
-        if self.updates == "simultaneous":  # both gradients first, then both updates
-            d_grads = d_tape.gradient(d_scaled, self.discriminator.trainable_weights)
-            g_grads = g_tape.gradient(scaled, self.generator.trainable_weights)
-            self.d_optimizer.apply_gradients(zip(d_grads, self.discriminator.trainable_weights))
-            self.g_optimizer.apply_gradients(zip(g_grads, self.generator.trainable_weights))
+        # 1. Extra critic updates (d_steps > 1): each on real samples of its own, fresh fakes.
+        for real_i, cond_i in extra:
+            fake_i = self.generator(_joined(self.sample_latent(_size(real_i)), cond_i),
+                                    training=True)
+            self.discriminator_step(real_i, _joined(fake_i, cond_i))
+        # 2. The last discriminator update and the generator update, in the order chosen.
+        if self.updates == "simultaneous":
+            losses_and_logits = self.simultaneous_step(real, cond)
         else:
-            _apply(self.g_optimizer, scaled, g_tape, self.generator.trainable_weights)
+            losses_and_logits = self.alternating_step(real, cond)
+        return self.track(*losses_and_logits)
 
+    def discriminator_step(self, real, fake):
+        """One discriminator update on a real and a fake batch (the fakes held constant).
+        Returns ``(d_loss, real_logits, fake_logits)``."""
+        with tf.GradientTape() as tape:
+            d_loss, real_logits, fake_logits = self.compute_d_loss(real, fake)
+            scaled = _scaled(self.d_optimizer, d_loss)
+        _apply(self.d_optimizer, tape.gradient(scaled, self.discriminator.trainable_weights),
+               self.discriminator)
+        return d_loss, real_logits, fake_logits
+
+    def alternating_step(self, real, cond):
+        """D, then G judged by the updated D (Goodfellow et al. 2014, Algorithm 1).
+        Returns ``(d_loss, g_loss, real_logits, fake_logits)``."""
+        with tf.GradientTape() as tape:
+            # The fakes: one generator pass serves both updates (G does not depend on D).
+            fake = self.generator(_joined(self.sample_latent(_size(real)), cond), training=True)
+            # Discriminator step, on the fakes as constants: not part of G's gradient.
+            with tape.stop_recording():
+                d_loss, real_logits, _ = self.discriminator_step(
+                    real, _joined(tf.stop_gradient(fake), cond))
+            # Generator step: its loss on the *updated* discriminator's logits.
+            fake_logits = self.discriminator(_joined(fake, cond), training=True)
+            g_loss = self.generator_loss(fake_logits)
+            scaled = _scaled(self.g_optimizer, g_loss)
+        _apply(self.g_optimizer, tape.gradient(scaled, self.generator.trainable_weights),
+               self.generator)
+        return d_loss, g_loss, real_logits, fake_logits
+
+    def simultaneous_step(self, real, cond):
+        """Both players' gradients at the same (G, D), then both updates (the TF DCGAN
+        tutorial's step). Returns ``(d_loss, g_loss, real_logits, fake_logits)``."""
+        with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
+            fake = self.generator(_joined(self.sample_latent(_size(real)), cond), training=True)
+            # D's logits on the fakes serve both losses.
+            d_loss, real_logits, fake_logits = self.compute_d_loss(real, _joined(fake, cond))
+            g_loss = self.generator_loss(fake_logits)
+            d_scaled = _scaled(self.d_optimizer, d_loss)
+            g_scaled = _scaled(self.g_optimizer, g_loss)
+        # Both gradients first, then both updates.
+        d_grads = d_tape.gradient(d_scaled, self.discriminator.trainable_weights)
+        g_grads = g_tape.gradient(g_scaled, self.generator.trainable_weights)
+        _apply(self.d_optimizer, d_grads, self.discriminator)
+        _apply(self.g_optimizer, g_grads, self.generator)
+        return d_loss, g_loss, real_logits, fake_logits
+
+    def track(self, d_loss, g_loss, real_logits, fake_logits):
+        """Update the loss trackers and mean D(x), D(G(z)); return the logs of this step."""
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
-        self.d_real_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(real_logits, tf.float32))))
-        self.d_fake_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(fake_logits, tf.float32))))
+        self.d_real_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(real_logits,
+                                                                           tf.float32))))
+        self.d_fake_tracker.update_state(tf.reduce_mean(tf.sigmoid(tf.cast(fake_logits,
+                                                                           tf.float32))))
         return {m.name: m.result() for m in self.metrics}
 
 
@@ -269,26 +290,30 @@ class TrainingDiverged(RuntimeError):
     """A loss became NaN or infinite."""
 
 
-class DivergenceGuard(keras.callbacks.Callback):
-    """Stops training at the first non-finite loss with a message naming the step.
+class DivergenceGuard(keras.callbacks.TerminateOnNaN):
+    """Keras' ``TerminateOnNaN`` for a GAN: it watches every loss the GAN logs (``d_loss``,
+    ``g_loss``; Keras' own watches only ``loss``, which a GAN does not log) and raises
+    :class:`TrainingDiverged` at the first NaN or infinite one, naming the step.
 
     It raises inside the epoch, so no checkpoint callback gets to save the broken state:
-    the last good checkpoint stays the newest one. ``GAN.fit`` adds a guard by default.
+    the last good checkpoint stays the newest one, and the message names it when one of
+    ``callbacks`` (e.g. a :class:`gan_helpers.GANCheckpoint`) has a checkpoint manager.
+    ``GAN.fit`` adds a guard by default.
     """
 
     def __init__(self, callbacks=()):
         super().__init__()
         self.others = list(callbacks)
 
-    def on_train_batch_end(self, batch, logs=None):
-        logs = logs or {}
-        bad = {k: float(v) for k, v in logs.items()
+    def on_batch_end(self, batch, logs=None):
+        bad = {k: float(v) for k, v in (logs or {}).items()
                if k.endswith("loss") and not np.isfinite(float(v))}
         if not bad:
             return
         step = int(np.asarray(self.model.g_optimizer.iterations))
         kept = [getattr(c, "manager", None) for c in self.others]
-        latest = next((m.latest_checkpoint for m in kept if m is not None and m.latest_checkpoint), None)
+        latest = next((m.latest_checkpoint for m in kept if m is not None and m.latest_checkpoint),
+                      None)
         where = f" The last good checkpoint is kept: {latest}." if latest else ""
         raise TrainingDiverged(
             f"Training diverged at step {step} (batch {batch} of this epoch): "
@@ -297,9 +322,31 @@ class DivergenceGuard(keras.callbacks.Callback):
             "([-1, 1]), and restart from the checkpoint.")
 
 
-def _apply(optimizer, loss, tape, variables):
-    grads = tape.gradient(loss, variables)
-    optimizer.apply_gradients(zip(grads, variables))
+def _joined(x, cond):
+    """A network's input: ``x`` alone, or ``[x, cond]`` for a conditional GAN."""
+    return x if cond is None else [x, cond]
+
+
+def _size(batch):
+    """The number of examples in a (possibly nested) batch."""
+    return tf.shape(tf.nest.flatten(batch)[0])[0]
+
+
+def _scaled(optimizer, loss):
+    """The loss to differentiate: a per-replica share of the global mean, loss-scaled.
+
+    * Replica scaling: under ``tf.distribute`` the optimiser *sums* the replicas'
+      gradients, so each replica's loss is divided by their number (a global mean).
+    * Loss scaling: under 'mixed_float16' a ``LossScaleOptimizer`` multiplies the loss
+      (and later divides the gradients) so that float16 gradients do not underflow;
+      other optimisers return the loss unchanged.
+    """
+    loss = loss / tf.distribute.get_strategy().num_replicas_in_sync
+    return optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
+
+
+def _apply(optimizer, grads, network):
+    optimizer.apply_gradients(zip(grads, network.trainable_weights))
 
 
 def _maybe_loss_scale(optimizer):
@@ -307,12 +354,6 @@ def _maybe_loss_scale(optimizer):
             and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)):
         return keras.optimizers.LossScaleOptimizer(optimizer)
     return optimizer
-
-
-def _scale_loss(optimizer, loss):
-    # LossScaleOptimizer multiplies the loss (and later divides the gradients) so that
-    # float16 gradients do not underflow; other optimisers return the loss unchanged.
-    return optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
 
 
 # --- run folders and the image-grid callback ----------------------------------------------

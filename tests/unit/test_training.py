@@ -203,3 +203,24 @@ def test_mixed_precision_trains_with_float32_weights(policy):
     assert all(w.dtype == "float32" for w in gan.generator.weights + gan.discriminator.weights)
     assert all(np.isfinite(v).all() for v in hist.values())
     assert int(gan.g_optimizer.iterations) == 2 * 8
+
+
+def test_divergence_guard_is_keras_terminate_on_nan_watching_the_gan_losses():
+    g = gh.dense_generator(latent_dim=2, widths=(4,), output_shape=(2,), output_activation=None)
+    gan = gh.GAN(g, gh.dense_discriminator(input_shape=(2,), widths=(4,)))
+    gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam(),
+                jit_compile=False)
+    guard = gh.DivergenceGuard()
+    guard.set_model(gan)
+    assert isinstance(guard, keras.callbacks.TerminateOnNaN)
+    guard.on_train_batch_end(0, {"d_loss": 0.7, "g_loss": 0.7, "d_real": 0.5})
+    # A GAN logs no "loss": Keras' own callback lets a NaN generator loss through ...
+    plain = keras.callbacks.TerminateOnNaN()
+    plain.set_model(gan)
+    plain.on_train_batch_end(3, {"d_loss": 0.7, "g_loss": float("nan")})
+    assert not gan.stop_training
+    # ... the guard stops at it, naming the loss and the batch.
+    with pytest.raises(gh.TrainingDiverged, match=r"batch 3 of this epoch\): g_loss=nan"):
+        guard.on_train_batch_end(3, {"d_loss": 0.7, "g_loss": float("nan")})
+    with pytest.raises(gh.TrainingDiverged, match=r"d_loss=inf"):
+        guard.on_train_batch_end(4, {"d_loss": float("inf"), "g_loss": 0.7})
