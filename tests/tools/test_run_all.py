@@ -1,9 +1,11 @@
-"""``python -m gan_helpers.run_all``: runs notebooks headless into an output folder with an
+"""``python tools/run_all.py``: runs notebooks headless into an output folder with an
 HTML index, never writes into the notebook folder, stops at the first failing cell naming
 the notebook and the cell, and refuses to overwrite earlier results."""
+import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,16 +14,27 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from gan_helpers import run_all
-
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
+TOOLS = Path(__file__).resolve().parents[2] / "tools"
 
 
-def cli(*args, timeout=900):
+def load_tool(name):
+    """tools/ is not a package: load ``tools/<name>.py`` from its file."""
+    spec = importlib.util.spec_from_file_location(f"tools_{name}", TOOLS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as an import would (dataclasses look it up)
+    spec.loader.exec_module(module)
+    return module
+
+
+run_all = load_tool("run_all")
+
+
+def cli(*args, timeout=900, script=TOOLS / "run_all.py", cwd=REPO):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    return subprocess.run([sys.executable, "-m", "gan_helpers.run_all", *map(str, args)],
-                          capture_output=True, text=True, env=env, timeout=timeout, cwd=REPO)
+    return subprocess.run([sys.executable, str(script), *map(str, args)],
+                          capture_output=True, text=True, env=env, timeout=timeout, cwd=cwd)
 
 
 def snapshot(folder):
@@ -74,7 +87,8 @@ def failing_source(tmp_path):
     src = tmp_path / "nbs"
     src.mkdir()
     write_nb(src / "a_ok.ipynb",
-             "import os; print('profile:', os.environ['GAN_WORKBOOK_PROFILE'], '| cwd:', os.getcwd())",
+             "import os; print('profile:', os.environ['GAN_WORKBOOK_PROFILE'], "
+             "'| cwd:', os.getcwd())",
              "open('written_by_a.txt', 'w').write('x')",
              "import matplotlib.pyplot as plt; plt.plot([0, 1]); plt.show()")
     write_nb(src / "b_bad.ipynb", "x = 1", "y = x / 0", "print('never')")
@@ -114,6 +128,10 @@ def test_refuses_out_inside_notebooks_and_non_empty_out(tmp_path, failing_source
         run_all.prepare_out(failing_source / "sub", failing_source)
     with pytest.raises(run_all.RunAllError, match="inside the notebook folder"):
         run_all.prepare_out(failing_source, failing_source)
+    # nor a folder that holds it (e.g. `--out .` in the checkout), not even with --force
+    for holder in (failing_source.parent, REPO):
+        with pytest.raises(run_all.RunAllError, match="holds the notebook folder"):
+            run_all.prepare_out(holder, failing_source, force=True)
 
     earlier = tmp_path / "earlier"
     earlier.mkdir()
@@ -128,7 +146,9 @@ def test_refuses_out_inside_notebooks_and_non_empty_out(tmp_path, failing_source
 
 
 def test_selecting_notebooks(failing_source):
-    names = lambda pat: [p.name for p in run_all.select_notebooks(failing_source, pat)]  # noqa: E731
+    def names(pat):
+        return [p.name for p in run_all.select_notebooks(failing_source, pat)]
+
     assert names(None) == ["a_ok.ipynb", "b_bad.ipynb", "c_never.ipynb"]
     assert names("a_*,c_never") == ["a_ok.ipynb", "c_never.ipynb"]
     assert names("b_bad.ipynb") == ["b_bad.ipynb"]
@@ -136,6 +156,22 @@ def test_selecting_notebooks(failing_source):
         run_all.select_notebooks(failing_source, "zz_*")
     with pytest.raises(run_all.RunAllError, match="unknown profile"):
         run_all.run_all("medium", failing_source.parent / "o", source=failing_source)
+
+
+def test_the_default_notebooks_are_the_checkouts(tmp_path):
+    """The default folder is found from the script's own place, not the working directory;
+    a copy of the script with no notebooks/ beside it says so and runs nothing."""
+    assert run_all.DEFAULT_SOURCE == NOTEBOOKS.resolve()
+    assert run_all.CHECKOUT == REPO.resolve()
+    elsewhere = tmp_path / "checkout" / "tools"
+    elsewhere.mkdir(parents=True)
+    shutil.copy(TOOLS / "run_all.py", elsewhere)
+    proc = cli("--profile", "smoke", "--out", tmp_path / "out", script=elsewhere / "run_all.py",
+               cwd=REPO)  # run from the real checkout: still not its notebooks
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert f"no notebook folder at {tmp_path / 'checkout' / 'notebooks'}" in proc.stderr
+    assert "runs from a checkout" in proc.stderr and "--source" in proc.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_series_is_found_in_order():

@@ -1,9 +1,11 @@
 """Run the whole workbook headless and collect the results in one browsable folder.
 
-    python -m gan_helpers.run_all --profile quick --out results/
-    python -m gan_helpers.run_all --profile smoke --out /tmp/smoke --notebooks "00_*,07_*"
+    python tools/run_all.py --profile quick --out results/
+    python tools/run_all.py --profile smoke --out /tmp/smoke --notebooks "00_*,07_*"
 
-Every notebook in ``notebooks/`` (or those matching ``--notebooks``) runs in file-name
+A maintainer's tool, run from a checkout: by default it runs the checkout's ``notebooks/``
+(found from this file's own place, ``tools/../notebooks``; ``--source DIR`` for another
+folder). Every notebook there (or those matching ``--notebooks``) runs in file-name
 order, each in a fresh ``python3`` kernel with ``GAN_WORKBOOK_PROFILE`` set, inside a
 temporary copy of the notebook folder: nothing is ever written into ``notebooks/``.
 The output folder receives, per notebook, the executed ``.ipynb`` and an ``.html``
@@ -11,11 +13,13 @@ rendering, and an ``index.html`` linking them with status, run time and the note
 last figures as thumbnails. Files the notebooks save (``gh.new_run_dir``) go to
 ``OUT/runs`` unless ``GAN_WORKBOOK_RUNS`` is set.
 
+The output folder must be new or empty (``--force`` writes into a non-empty one, replacing
+files of the same names), and never the notebook folder, a folder inside it or one that
+holds it.
+
 The first failing cell stops the run with a message naming the notebook, the cell and
 the error, and exit status 1; the notebook, executed up to the error, is kept in OUT.
 """
-from __future__ import annotations
-
 import argparse
 import base64
 import fnmatch
@@ -29,10 +33,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .runtime import PROFILE_ENV, PROFILES
-from .training import RUNS_ENV
+from gan_helpers.runtime import PROFILE_ENV, PROFILES
+from gan_helpers.training import RUNS_ENV
 
-DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "notebooks"
+try:  # the dev extra; a missing one is reported by run_all() before anything runs
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from nbconvert import HTMLExporter
+except ImportError as err:
+    MISSING = err.name
+else:
+    MISSING = None
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE = CHECKOUT / "notebooks"
 DEFAULT_TIMEOUT = 1800
 THUMBNAILS = 2
 
@@ -69,7 +84,9 @@ def select_notebooks(source, patterns=None):
     (matched against the file name, ``.ipynb`` optional), sorted by name."""
     source = Path(source)
     if not source.is_dir():
-        raise RunAllError(f"no notebook folder at {source}; pass --source DIR.")
+        where = (" (the default, the notebooks/ next to tools/: run_all runs from a checkout "
+                 "of the workbook)" if source == DEFAULT_SOURCE else "")
+        raise RunAllError(f"no notebook folder at {source}{where}; pass --source DIR.")
     found = sorted(p for p in source.glob("*.ipynb") if not p.name.startswith("."))
     if patterns:
         pats = [p.strip() for p in patterns.split(",") if p.strip()]
@@ -81,13 +98,19 @@ def select_notebooks(source, patterns=None):
 
 
 def prepare_out(out, source, force=False):
-    """Check and create the output folder: never inside the notebook folder, and never a
-    non-empty folder unless ``force`` (earlier results are not overwritten silently)."""
+    """Check and create the output folder: never the notebook folder, inside it or holding
+    it (even with ``force``), and never a non-empty folder unless ``force`` (earlier results
+    are not overwritten silently)."""
     out, source = Path(out).resolve(), Path(source).resolve()
     for protected in {source, DEFAULT_SOURCE.resolve()}:
         if out == protected or protected in out.parents:
             raise RunAllError(f"--out {out} is inside the notebook folder {protected}; executed "
-                              "copies must not mix with the clean notebooks. Choose another folder.")
+                              "copies must not mix with the clean notebooks. Choose another "
+                              "folder.")
+        if out in protected.parents:
+            raise RunAllError(f"--out {out} holds the notebook folder {protected}; executed "
+                              "copies must not mix with the clean notebooks. Choose another "
+                              "folder.")
     if out.exists() and not out.is_dir():
         raise RunAllError(f"--out {out} exists and is not a folder.")
     if out.exists() and any(out.iterdir()) and not force:
@@ -110,10 +133,6 @@ def execute_notebook(path, workdir, profile, timeout=DEFAULT_TIMEOUT, env=None, 
     Returns the executed notebook. On a failing cell raises :class:`NotebookFailed`,
     with the partly executed notebook attached as ``.nb``.
     """
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
     nb = nbformat.read(path, as_version=4)
     current = {"index": None}
     n_cells = len(nb.cells)
@@ -172,8 +191,6 @@ def last_figures(nb, k=THUMBNAILS):
 
 
 def to_html(nb):
-    from nbconvert import HTMLExporter
-
     body, _ = HTMLExporter().from_notebook_node(nb)
     return body
 
@@ -198,13 +215,16 @@ def write_index(out, results, profile, started, total_seconds):
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; }}
-td, th {{ border-bottom: 1px solid #ddd; padding: .5em .8em; text-align: left; vertical-align: top; }}
-tr.passed td:nth-child(3) {{ color: #176f2c; }} tr.failed td:nth-child(3) {{ color: #b00020; font-weight: bold; }}
+td, th {{ border-bottom: 1px solid #ddd; padding: .5em .8em; text-align: left;
+         vertical-align: top; }}
+tr.passed td:nth-child(3) {{ color: #176f2c; }}
+tr.failed td:nth-child(3) {{ color: #b00020; font-weight: bold; }}
 tr.not-run {{ color: #888; }} .err {{ color: #b00020; font-size: .85em; max-width: 40em; }}
 .figs img {{ max-height: 160px; max-width: 320px; margin-right: .5em; border: 1px solid #eee; }}
 </style></head><body>
 <h1>GAN Workbook, profile <code>{html.escape(profile)}</code></h1>
-<p>Started {html.escape(started)}; {passed} of {len(results)} notebooks passed in {total_seconds:.0f} s.
+<p>Started {html.escape(started)}; {passed} of {len(results)} notebooks passed
+in {total_seconds:.0f} s.
 Each link opens the executed notebook; the pictures are its last figures.</p>
 <table><tr><th>#</th><th>notebook</th><th>status</th><th>time</th><th>last figures</th></tr>
 {chr(10).join(rows)}
@@ -217,8 +237,6 @@ Each link opens the executed notebook; the pictures are its last figures.</p>
 
 
 def _save_outputs(out, result, nb):
-    import nbformat
-
     nbformat.write(nb, str(out / f"{result.name}.ipynb"))
     (out / f"{result.name}.html").write_text(to_html(nb), encoding="utf-8")
     figdir = out / "figures"
@@ -242,12 +260,9 @@ def run_all(profile, out, patterns=None, timeout=DEFAULT_TIMEOUT, force=False, s
     log = log or sys.stderr
     if profile not in PROFILES:
         raise RunAllError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}.")
-    for module in ("nbclient", "nbconvert"):
-        try:
-            __import__(module)
-        except ImportError:
-            raise RunAllError(f"run_all needs the {module} package: pip install nbclient "
-                              "nbconvert") from None
+    if MISSING:
+        raise RunAllError(f"run_all needs the {MISSING} package: pip install -e '.[dev]' "
+                          "(or pip install nbformat nbclient nbconvert)")
     source = Path(source) if source else DEFAULT_SOURCE
     notebooks = select_notebooks(source, patterns)
     out = prepare_out(out, source, force)
@@ -297,7 +312,7 @@ def run_all(profile, out, patterns=None, timeout=DEFAULT_TIMEOUT, force=False, s
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m gan_helpers.run_all",
+        prog="python tools/run_all.py",
         description="Execute the workbook's notebooks headless and write an HTML index.")
     parser.add_argument("--profile", choices=PROFILES, default="quick",
                         help="smoke = seconds (tests), quick = minutes on a CPU, full = GPU "
@@ -308,7 +323,8 @@ def main(argv=None):
                         help="comma-separated glob patterns of notebook names, e.g. '00_*,07_*'")
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"seconds one cell may run (default {DEFAULT_TIMEOUT})")
-    parser.add_argument("--source", default=None, help=f"notebook folder (default {DEFAULT_SOURCE})")
+    parser.add_argument("--source", default=None,
+                        help=f"notebook folder (default: the checkout's, {DEFAULT_SOURCE})")
     parser.add_argument("--force", action="store_true",
                         help="write into a non-empty --out folder")
     args = parser.parse_args(argv)

