@@ -1,4 +1,4 @@
-"""``python -m gan_helpers.assignments``: student versions of the notebooks.
+"""``python -m gan_helpers.instructor``: student versions of the notebooks.
 
 ``make-student SRC_DIR DST_DIR`` copies every notebook, replacing each solution region
 
@@ -10,9 +10,9 @@ by ``# YOUR CODE HERE`` and ``raise NotImplementedError()`` (at the same indenta
 clearing all outputs; everything else stays as it is. These are nbgrader's markers and
 its replacement, so an instructor can use nbgrader on the same notebooks instead.
 ``list SRC_DIR`` prints the exercises (the functions the reader writes) per notebook.
-"""
-from __future__ import annotations
 
+Reading and writing notebooks needs ``nbformat``: ``pip install "gan-workbook[instructor]"``.
+"""
 import argparse
 import os
 import re
@@ -20,6 +20,17 @@ import sys
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+EXTRA = 'pip install "gan-workbook[instructor]"'
+
+
+def _nbformat():
+    # nbformat is the optional `instructor` extra, not a base dependency: imported on use,
+    # so that a missing one gets this message and the text functions here work without it.
+    try:
+        import nbformat
+    except ImportError:
+        raise SystemExit(f"error: the instructor tools need nbformat: {EXTRA}") from None
+    return nbformat
 
 
 def strip_solutions(source):
@@ -67,8 +78,7 @@ def notebooks_in(src):
 
 def make_student(src, dst, force=False):
     """Write student versions of every notebook in ``src`` into ``dst``; returns counts."""
-    import nbformat
-
+    nbformat = _nbformat()
     src_real, dst_real = os.path.realpath(src), os.path.realpath(dst)
     names = notebooks_in(src)
     if dst_real == src_real or dst_real.startswith(src_real + os.sep):
@@ -97,23 +107,26 @@ def make_student(src, dst, force=False):
 
 
 def list_exercises(src):
-    import nbformat
-
+    """Print and return the exercise names per notebook in ``src``."""
+    nbformat = _nbformat()
     table = {}
     for name in notebooks_in(src):
         nb = nbformat.read(os.path.join(src, name), as_version=4)
-        table[name] = [e for c in nb.cells if c.cell_type == "code" for e in exercise_names(c.source)]
+        table[name] = [e for c in nb.cells if c.cell_type == "code"
+                       for e in exercise_names(c.source)]
         print(f"{name}: {len(table[name])} exercise(s): {', '.join(table[name]) or '-'}")
     return table
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m gan_helpers.assignments", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m gan_helpers.instructor",
+                                description="Student versions of the notebooks.")
     sub = p.add_subparsers(dest="command", required=True)
     mk = sub.add_parser("make-student", help="write student versions (solutions removed)")
     mk.add_argument("src_dir")
     mk.add_argument("dst_dir")
-    mk.add_argument("--force", action="store_true", help="overwrite existing notebooks in DST_DIR")
+    mk.add_argument("--force", action="store_true",
+                    help="overwrite existing notebooks in DST_DIR")
     ls = sub.add_parser("list", help="list the exercises per notebook")
     ls.add_argument("src_dir")
     args = p.parse_args(argv)
