@@ -2,7 +2,7 @@
 a predicted-digit histogram, and mode coverage on the 2-D mixtures (VEEGAN / PacGAN).
 
 All work offline: the default feature extractor is a small MNIST classifier whose weights
-ship with the package (retrain with ``python -m gan_helpers.metrics.train_classifier``).
+ship with the package (retrained, in a checkout, with ``python tools/train_classifier.py``).
 Images are uint8 in [0, 255] or float in [-1, 1], shaped (N, 28, 28) or (N, 28, 28, 1).
 """
 from .classifier import (ClassHistogram, as_model_input, build_classifier, class_histogram,
