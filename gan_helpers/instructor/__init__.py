@@ -1,7 +1,7 @@
 """Tools for instructors: student versions of the notebooks (``python -m gan_helpers.instructor``).
 
-Not loaded by ``import gan_helpers``; needs the ``instructor`` extra
-(``pip install "gan-workbook[instructor]"``, i.e. nbformat).
+Not loaded by ``import gan_helpers``; needs the ``instructor`` extra, i.e. nbformat
+(``pip install -e ".[instructor]"`` in a clone).
 """
 from .assignments import exercise_names, list_exercises, make_student, strip_solutions
 

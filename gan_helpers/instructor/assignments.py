@@ -11,7 +11,8 @@ clearing all outputs; everything else stays as it is. These are nbgrader's marke
 its replacement, so an instructor can use nbgrader on the same notebooks instead.
 ``list SRC_DIR`` prints the exercises (the functions the reader writes) per notebook.
 
-Reading and writing notebooks needs ``nbformat``: ``pip install "gan-workbook[instructor]"``.
+Reading and writing notebooks needs ``nbformat``, the ``instructor`` extra
+(``pip install -e ".[instructor]"`` in a clone; the ``dev`` extra has it too).
 """
 import argparse
 import os
@@ -20,7 +21,8 @@ import sys
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
-EXTRA = 'pip install "gan-workbook[instructor]"'
+EXTRA = ('pip install -e ".[instructor]" in a clone of the workbook (the instructor '
+         "extra), or pip install nbformat")
 
 
 def _nbformat():
