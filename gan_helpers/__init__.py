@@ -10,8 +10,8 @@ _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from .data import (gaussian_mixture_1d, grid_centres, grid_of_gaussians, load_mnist,  # noqa: E402
                    mnist_dataset, ring_centres, ring_of_gaussians)
 from .images import to_unit_range  # noqa: E402
-from .losses import (bce_with_logits, discriminator_loss, generator_loss_minimax,  # noqa: E402
-                     generator_loss_non_saturating)
+from .losses import (bce_with_logits, minimax_discriminator_loss, minimax_generator_loss,  # noqa: E402
+                     non_saturating_generator_loss)
 from .models import (dcgan_discriminator, dcgan_generator, dense_discriminator,  # noqa: E402
                      dense_generator)
 from .plots import image_grid, plot_losses, save_image_grid, show_images  # noqa: E402
@@ -38,8 +38,8 @@ __all__ = [
     "load_mnist", "mnist_dataset", "to_unit_range", "ring_of_gaussians", "grid_of_gaussians",
     "ring_centres", "grid_centres", "gaussian_mixture_1d",
     "dense_generator", "dense_discriminator", "dcgan_generator", "dcgan_discriminator",
-    "bce_with_logits", "discriminator_loss", "generator_loss_minimax",
-    "generator_loss_non_saturating",
+    "bce_with_logits", "minimax_discriminator_loss", "minimax_generator_loss",
+    "non_saturating_generator_loss",
     "GAN", "ImageGridCallback", "new_run_dir", "GANCheckpoint", "DivergenceGuard",
     "TrainingDiverged",
     "image_grid", "save_image_grid", "show_images", "plot_losses",

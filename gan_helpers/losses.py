@@ -4,12 +4,19 @@ Everything goes through ``bce_with_logits``, the stable form of binary cross-ent
     BCE(t, l) = -t·log σ(l) - (1-t)·log(1-σ(l)) = max(l, 0) - t·l + log(1 + e^{-|l|}),
 which never evaluates log(0) however confident the discriminator is.
 
+Naming rule (TF-GAN's): ``<kind>_<player>_loss``. ``kind`` is the game: ``minimax``
+(Goodfellow et al. 2014, Eq. 1), ``non_saturating`` (the same game with G's loss
+replaced, Sec. 3) or ``wasserstein`` (:mod:`gan_helpers.variants`); ``player`` is
+``generator`` or ``discriminator`` (WGAN's "critic" is its discriminator). The
+non-saturating game keeps the minimax discriminator loss, so there is no
+``non_saturating_discriminator_loss``. :mod:`gan_helpers.theory` names its per-sample NumPy
+curves the same way. ``GAN.compile(generator_loss=...)`` takes the kind: ``"minimax"`` or
+``"non_saturating"``.
+
 References: Goodfellow et al. 2014, "Generative Adversarial Nets" (value function, Eq. 1,
 and the non-saturating trick, Sec. 3); Salimans et al. 2016, "Improved Techniques for
 Training GANs" (one-sided label smoothing, Sec. 3.4).
 """
-from __future__ import annotations
-
 import tensorflow as tf
 
 
@@ -20,7 +27,7 @@ def bce_with_logits(targets, logits):
     return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=targets, logits=logits))
 
 
-def discriminator_loss(real_logits, fake_logits, real_target=1.0, fake_target=0.0):
+def minimax_discriminator_loss(real_logits, fake_logits, real_target=1.0, fake_target=0.0):
     """Discriminator loss  BCE(real_target, l_real) + BCE(fake_target, l_fake).
 
     With the default targets (1, 0) this is -[log D(x) + log(1 - D(G(z)))], i.e. the
@@ -36,8 +43,8 @@ def discriminator_loss(real_logits, fake_logits, real_target=1.0, fake_target=0.
     return bce_with_logits(real_target, real_logits) + bce_with_logits(fake_target, fake_logits)
 
 
-def generator_loss_minimax(fake_logits):
-    """Saturating (minimax) generator loss  E[log(1 - D(G(z)))], which G *minimises*.
+def minimax_generator_loss(fake_logits):
+    """Minimax generator loss  E[log(1 - D(G(z)))], which G *minimises*; it saturates.
 
     Exactly the generator's side of V(D, G) (Goodfellow et al. 2014, Eq. 1). Equal to
     -BCE(0, l) = -softplus(l). Its gradient d/dl = -σ(l) vanishes when D confidently
@@ -46,7 +53,7 @@ def generator_loss_minimax(fake_logits):
     return -bce_with_logits(0.0, fake_logits)
 
 
-def generator_loss_non_saturating(fake_logits):
+def non_saturating_generator_loss(fake_logits):
     """Non-saturating generator loss  -E[log D(G(z))] = BCE(1, l) = softplus(-l).
 
     Goodfellow et al. 2014, Sec. 3: same fixed point as the minimax loss, but its
@@ -56,8 +63,8 @@ def generator_loss_non_saturating(fake_logits):
 
 
 GENERATOR_LOSSES = {
-    "non_saturating": generator_loss_non_saturating,
-    "minimax": generator_loss_minimax,
+    "non_saturating": non_saturating_generator_loss,
+    "minimax": minimax_generator_loss,
 }
 
 
@@ -70,3 +77,9 @@ def get_generator_loss(name_or_fn):
     except KeyError:
         raise ValueError(f"unknown generator loss {name_or_fn!r}; use one of "
                          f"{', '.join(GENERATOR_LOSSES)} or a function of the fake logits.") from None
+
+
+# TEMPORARY (removed in this session once gan_helpers/checks is renamed): old names.
+discriminator_loss = minimax_discriminator_loss
+generator_loss_minimax, generator_loss_non_saturating = (minimax_generator_loss,
+                                                         non_saturating_generator_loss)

@@ -100,22 +100,22 @@ def sigmoid(logits):
     return expit(np.asarray(logits, dtype=np.float64))
 
 
-def saturating_loss(logits):
+def minimax_generator_loss(logits):
     """Minimax generator loss per sample, log(1 - σ(l)) = -softplus(l); G minimises it."""
     return -np.logaddexp(0.0, np.asarray(logits, dtype=np.float64))
 
 
-def non_saturating_loss(logits):
+def non_saturating_generator_loss(logits):
     """Non-saturating generator loss per sample, -log σ(l) = softplus(-l); G minimises it."""
     return np.logaddexp(0.0, -np.asarray(logits, dtype=np.float64))
 
 
-def saturating_grad(logits):
+def minimax_generator_grad(logits):
     """d/dl log(1 - σ(l)) = -σ(l): tends to 0 as D(G(z)) = σ(l) -> 0."""
     return -sigmoid(logits)
 
 
-def non_saturating_grad(logits):
+def non_saturating_generator_grad(logits):
     """d/dl [-log σ(l)] = σ(l) - 1: tends to -1 as D(G(z)) -> 0."""
     return sigmoid(logits) - 1.0
 
@@ -302,3 +302,8 @@ def smoothing_state(alpha, beta=0.0, data=(0.0, 1.0), g=(4.0, 1.0), logit_range=
             "x": x, "p_data": p_data, "p_g": p_g, "d_star": d_star, "push": push,
             "d_max": float(d_star.max()), "tail_x": float(x[-1]), "d_tail": float(d_star[-1]),
             "push_tail": float(push[-1]), "push_at_g_mean": float(push[i_g])}
+
+
+# TEMPORARY (removed in this session once gan_helpers/checks is renamed): old names.
+saturating_loss, non_saturating_loss = minimax_generator_loss, non_saturating_generator_loss
+saturating_grad, non_saturating_grad = minimax_generator_grad, non_saturating_generator_grad

@@ -108,7 +108,7 @@ class GAN(keras.Model):
         self.generator_loss = L.get_generator_loss(generator_loss)
         self.real_target = float(real_target)
         self.fake_target = float(fake_target)
-        L.discriminator_loss(tf.zeros((1, 1)), tf.zeros((1, 1)), self.real_target,
+        L.minimax_discriminator_loss(tf.zeros((1, 1)), tf.zeros((1, 1)), self.real_target,
                              self.fake_target)  # validates the targets now, not mid-fit
 
     def fit(self, x=None, *args, shuffle=False, callbacks=None, guard=True, **kwargs):
@@ -181,7 +181,7 @@ class GAN(keras.Model):
         """
         real_logits = self.discriminator(real, training=True)
         fake_logits = self.discriminator(fake, training=True)
-        loss = L.discriminator_loss(real_logits, fake_logits, self.real_target, self.fake_target)
+        loss = L.minimax_discriminator_loss(real_logits, fake_logits, self.real_target, self.fake_target)
         return loss, real_logits, fake_logits
 
     def split_batch(self, data):

@@ -65,8 +65,9 @@ def wasserstein_generator_loss(fake_scores):
     return -tf.reduce_mean(tf.cast(fake_scores, tf.float32))
 
 
-def wasserstein_critic_loss(real_scores, fake_scores):
-    """E[f(G(z))] − E[f(x)]: the negative of the critic's Wasserstein estimate."""
+def wasserstein_discriminator_loss(real_scores, fake_scores):
+    """The WGAN critic's loss E[f(G(z))] − E[f(x)], the negative of its Wasserstein
+    estimate (the critic is the discriminator player: ``<kind>_<player>_loss``)."""
     return (tf.reduce_mean(tf.cast(fake_scores, tf.float32))
             - tf.reduce_mean(tf.cast(real_scores, tf.float32)))
 
@@ -112,7 +113,7 @@ class WGANGP(GAN):
         real_scores = self.discriminator(real, training=True)
         fake_scores = self.discriminator(fake, training=True)
         gp = gradient_penalty(self.discriminator, real, fake, self.seed_generator)
-        critic_loss = wasserstein_critic_loss(real_scores, fake_scores)
+        critic_loss = wasserstein_discriminator_loss(real_scores, fake_scores)
         self.w_tracker.update_state(-critic_loss)
         self.gp_tracker.update_state(gp)
         return critic_loss + self.gp_weight * gp, real_scores, fake_scores
@@ -189,5 +190,5 @@ def packed_discriminator(inner, m, name=None):
 
 
 __all__ = ["interpolate", "gradient_penalty", "wasserstein_generator_loss",
-           "wasserstein_critic_loss", "WGANGP", "pack", "Pack", "packed_discriminator",
+           "wasserstein_discriminator_loss", "WGANGP", "pack", "Pack", "packed_discriminator",
            "GP_EPSILON"]

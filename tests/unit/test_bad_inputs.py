@@ -93,7 +93,7 @@ CASES = [
      ValueError, r"use one of non_saturating, minimax"),
     ("one optimizer for both players", lambda t: (lambda o: _gan().compile(o, o))(keras.optimizers.Adam()),
      ValueError, r"two distinct optimizer"),
-    ("label-smoothing target outside [0, 1]", lambda t: gh.discriminator_loss(np.zeros((1, 1)), np.zeros((1, 1)),
+    ("label-smoothing target outside [0, 1]", lambda t: gh.minimax_discriminator_loss(np.zeros((1, 1)), np.zeros((1, 1)),
                                                                               real_target=1.1),
      ValueError, r"must lie in \[0, 1\]"),
     ("missing classifier weights", lambda t: M.load_classifier(str(t / "missing.weights.h5")),

@@ -22,19 +22,19 @@ def by_hand_bce(target, logits):
 
 def test_discriminator_loss_matches_hand_computation():
     want = by_hand_bce(1.0, LOGITS_REAL) + by_hand_bce(0.0, LOGITS_FAKE)
-    got = float(L.discriminator_loss(LOGITS_REAL, LOGITS_FAKE))
+    got = float(L.minimax_discriminator_loss(LOGITS_REAL, LOGITS_FAKE))
     assert abs(got - want) <= 1e-6
 
 
 def test_generator_losses_match_hand_computation():
     minimax = np.mean([math.log(1 - sig(l)) for l in LOGITS_FAKE.ravel()])
     non_sat = np.mean([-math.log(sig(l)) for l in LOGITS_FAKE.ravel()])
-    assert abs(float(L.generator_loss_minimax(LOGITS_FAKE)) - minimax) <= 1e-6
-    assert abs(float(L.generator_loss_non_saturating(LOGITS_FAKE)) - non_sat) <= 1e-6
+    assert abs(float(L.minimax_generator_loss(LOGITS_FAKE)) - minimax) <= 1e-6
+    assert abs(float(L.non_saturating_generator_loss(LOGITS_FAKE)) - non_sat) <= 1e-6
 
 
 def test_one_sided_smoothing_changes_only_the_real_targets():
-    smooth = float(L.discriminator_loss(LOGITS_REAL, LOGITS_FAKE, real_target=0.9))
+    smooth = float(L.minimax_discriminator_loss(LOGITS_REAL, LOGITS_FAKE, real_target=0.9))
     want = by_hand_bce(0.9, LOGITS_REAL) + by_hand_bce(0.0, LOGITS_FAKE)
     assert abs(smooth - want) <= 1e-6
     # The fake half of the loss is untouched: with no real samples' influence removed,
@@ -47,18 +47,18 @@ def test_one_sided_smoothing_changes_only_the_real_targets():
     for target in (1.0, 0.9):
         with tf.GradientTape() as tape:
             tape.watch(fake)
-            loss = L.discriminator_loss(real, fake, real_target=target)
+            loss = L.minimax_discriminator_loss(real, fake, real_target=target)
         grads.append(tape.gradient(loss, fake).numpy())
     np.testing.assert_allclose(grads[0], grads[1], rtol=0, atol=1e-7)
 
 
 def test_losses_are_stable_for_huge_logits():
     big = np.array([[80.0], [-80.0]], dtype=np.float32)
-    for value in (L.discriminator_loss(big, big), L.generator_loss_minimax(big),
-                  L.generator_loss_non_saturating(big)):
+    for value in (L.minimax_discriminator_loss(big, big), L.minimax_generator_loss(big),
+                  L.non_saturating_generator_loss(big)):
         assert np.isfinite(float(value))
     # -log σ(-80) = 80 exactly to float32 precision (a naive log(sigmoid) gives inf).
-    assert abs(float(L.generator_loss_non_saturating(np.array([[-80.0]]))) - 80.0) < 1e-4
+    assert abs(float(L.non_saturating_generator_loss(np.array([[-80.0]]))) - 80.0) < 1e-4
 
 
 def test_saturating_gradient_vanishes_when_d_rejects_fakes():
@@ -75,6 +75,6 @@ def test_saturating_gradient_vanishes_when_d_rejects_fakes():
 
 def test_bad_targets_and_unknown_loss_are_explained():
     with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\]"):
-        L.discriminator_loss(LOGITS_REAL, LOGITS_FAKE, real_target=1.5)
+        L.minimax_discriminator_loss(LOGITS_REAL, LOGITS_FAKE, real_target=1.5)
     with pytest.raises(ValueError, match="non_saturating, minimax"):
         L.get_generator_loss("wasserstein?")

@@ -100,17 +100,17 @@ def test_generator_losses_and_gradients():
     import gan_helpers as gh
 
     l = np.array([-30.0, -5.0, -1.0, 0.0, 2.0, 8.0])
-    for ours, theirs in [(T.saturating_loss, gh.losses.generator_loss_minimax),
-                         (T.non_saturating_loss, gh.losses.generator_loss_non_saturating)]:
+    for ours, theirs in [(T.minimax_generator_loss, gh.losses.minimax_generator_loss),
+                         (T.non_saturating_generator_loss, gh.losses.non_saturating_generator_loss)]:
         for li in l:  # gh.losses take the batch mean: compare one logit at a time
             assert ours(li) == pytest.approx(float(theirs(tf.constant([[li]]))), rel=1e-5, abs=1e-6)
     h = 1e-5  # central differences check the analytic gradients
-    for loss, grad in [(T.saturating_loss, T.saturating_grad),
-                       (T.non_saturating_loss, T.non_saturating_grad)]:
+    for loss, grad in [(T.minimax_generator_loss, T.minimax_generator_grad),
+                       (T.non_saturating_generator_loss, T.non_saturating_generator_grad)]:
         np.testing.assert_allclose(grad(l), (loss(l + h) - loss(l - h)) / (2 * h), atol=1e-8)
-    assert abs(T.saturating_grad(-30.0)) < 1e-12 and T.non_saturating_grad(-30.0) == pytest.approx(-1)
-    assert np.all(np.isfinite(T.saturating_loss(np.array([-800.0, 800.0]))))
-    assert np.all(np.isfinite(T.non_saturating_loss(np.array([-800.0, 800.0]))))
+    assert abs(T.minimax_generator_grad(-30.0)) < 1e-12 and T.non_saturating_generator_grad(-30.0) == pytest.approx(-1)
+    assert np.all(np.isfinite(T.minimax_generator_loss(np.array([-800.0, 800.0]))))
+    assert np.all(np.isfinite(T.non_saturating_generator_loss(np.array([-800.0, 800.0]))))
 
 
 # --- NumPy compatibility and what each generator loss descends (notebook 01, section 3) ----

@@ -27,7 +27,7 @@ def test_trainer_lowers_the_discriminator_loss_on_an_easy_toy():
     gan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-4), jit_compile=False)
     batch = next(iter(toy_data()))
     fake = gan.generator(gan.sample_latent(64))
-    before = float(gh.discriminator_loss(gan.discriminator(batch), gan.discriminator(fake)))
+    before = float(gh.minimax_discriminator_loss(gan.discriminator(batch), gan.discriminator(fake)))
     hist = gan.fit(toy_data(), epochs=3, verbose=0).history
     assert set(hist) == {"d_loss", "g_loss", "d_real", "d_fake"}
     assert hist["d_loss"][-1] < 0.5 * before
@@ -164,8 +164,8 @@ def test_update_order_against_a_hand_written_step(updates):
     with tf.GradientTape() as gt, tf.GradientTape() as dt:
         fake = g(z)
         real_logits, fake_logits = d(real), d(fake)
-        g_loss = gh.generator_loss_non_saturating(fake_logits)
-        d_loss = gh.discriminator_loss(real_logits, fake_logits)
+        g_loss = gh.non_saturating_generator_loss(fake_logits)
+        d_loss = gh.minimax_discriminator_loss(real_logits, fake_logits)
     g_want = [w - 0.5 * gw.numpy() for w, gw in zip(g0, gt.gradient(g_loss, g.weights))]
     d_want = [w - 0.5 * dw.numpy() for w, dw in zip(d0, dt.gradient(d_loss, d.weights))]
     for got, want in zip(d_new, d_want):  # D's update is the same in both orders
