@@ -1,6 +1,13 @@
 """gan_helpers: the small library behind the GAN Workbook notebooks.
 
-Layers, bottom up: data, models, losses -> training, metrics -> plots -> widgets.
+Layers, bottom up: data and images, models and losses -> training and metrics -> plots ->
+widgets. Exercise checks (``checks``) sit beside them, one module per notebook.
+
+One import style, the notebooks' own: ``import gan_helpers as gh``, then every module
+through it (``gh.metrics.fid``, ``gh.theory.jsd``, ``gh.checks.check_jsd``); the most used
+names are also at the top (``gh.GAN``, ``gh.load_mnist``). ``gh.widgets`` loads on first
+use (it needs ipywidgets). The instructor's tool (``gan_helpers.instructor``) is not
+imported here: learners never load it.
 """
 import os as _os
 
@@ -20,8 +27,8 @@ from .runtime import (device_report, in_colab, mix_seed, profile, profile_name, 
 from .training import (GAN, DivergenceGuard, ImageGridCallback, TrainingDiverged,  # noqa: E402
                        new_run_dir)
 from .checkpoints import GANCheckpoint  # noqa: E402
-from . import (checkpoints, checks, data, images, latent, losses, metrics, models, plots,  # noqa: E402,F401
-               runtime, theory, training, variants)
+from . import (checkpoints, checks, conditional, data, images, latent, losses, metrics,  # noqa: E402,F401
+               models, plots, runtime, stats, theory, training, variants)
 
 __version__ = "0.1.0"
 
