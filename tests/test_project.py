@@ -15,18 +15,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-def _name(req):
-    return re.split(r"[<>=!~ @\[;]", req.strip(), maxsplit=1)[0].lower().replace("_", "-")
-
-
-def test_environment_yml_names_the_pyproject_dependencies():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+def test_environment_yml_installs_the_project_instead_of_repeating_its_list():
     lines = (ROOT / "environment.yml").read_text().splitlines()
     start = lines.index("  - pip:")
-    pip_reqs = {_name(l.split("- ", 1)[1]) for l in lines[start + 1:]
-                if l.strip().startswith("- ") and not l.strip().startswith("- -e")}
-    assert pip_reqs == wanted
+    pip_reqs = [line.strip() for line in lines[start + 1:] if line.strip().startswith("- ")]
+    assert pip_reqs == ["- -e .[dev]"], "the dependency list lives in pyproject.toml only"
 
 
 def test_ci_runs_the_readme_test_command():
@@ -66,3 +59,12 @@ def test_notebook_conventions(path):
         following = next(c for c in nb.cells[i + 1:] if c.cell_type == "code")
         assert "gh.checks.check_" in following.source, \
             f"{path.name}: the cell after an exercise must call a checker"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_share_one_import_style(path):
+    """``import gan_helpers as gh`` once, then every module through ``gh``."""
+    nb = nbformat.read(path, as_version=4)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    imports = re.findall(r"^[ \t]*(?:from|import) gan_helpers\b.*$", source, flags=re.M)
+    assert imports == ["import gan_helpers as gh"], f"{path.name}: {imports}"
