@@ -6,6 +6,7 @@ from scipy.special import expit
 
 import gan_helpers as gh
 from gan_helpers import checks, theory
+from gan_helpers.checks import nb03_label_smoothing
 
 
 def _softplus(x):
@@ -24,10 +25,9 @@ def _bce(t, l):
     lambda t, l: 1.0 / (1.0 + np.exp(-np.asarray(l, np.float64))) - t,
     lambda t, l: tf.sigmoid(tf.constant(l, tf.float64)) - t,
 ])
-def test_bce_grad_accepts_correct_answers(answer, capsys):
+def test_bce_grad_accepts_correct_answers(answer, passes):
     with np.errstate(over="ignore"):
-        assert checks.check_bce_grad(answer) is None
-    assert "correct!" in capsys.readouterr().out
+        assert passes(checks.check_bce_grad, answer) <= 1e-8
 
 
 @pytest.mark.parametrize("wrong, hint", [
@@ -37,7 +37,8 @@ def test_bce_grad_accepts_correct_answers(answer, capsys):
     (lambda t, l: expit(l) * (1 - expit(l)), "derivative of the sigmoid alone"),
     (lambda t, l: (expit(l) - t) / np.size(l), "no 1/N"),
     (lambda t, l: np.sum(expit(l) - t), "one gradient per logit"),
-    (lambda t, l: _softplus(l) - t * l, "softplus'\\(l\\) = σ\\(l\\)"),  # the loss, not its gradient
+    # the loss, not its gradient
+    (lambda t, l: _softplus(l) - t * l, "softplus'\\(l\\) = σ\\(l\\)"),
 ])
 def test_bce_grad_names_the_mistake(wrong, hint):
     with pytest.raises(AssertionError, match=hint), np.errstate(all="ignore"):
@@ -70,9 +71,8 @@ def test_bce_grad_lets_not_implemented_through():
     lambda pd, pg, a, b: a * pd / (pd + pg) + b * pg / (pd + pg),
     lambda pd, pg, a, b: b + (a - b) * theory.optimal_discriminator(pd, pg),
 ])
-def test_smoothed_d_star_accepts_correct_answers(answer, capsys):
-    assert checks.check_smoothed_optimal_discriminator(answer) is None
-    assert "correct!" in capsys.readouterr().out
+def test_smoothed_d_star_accepts_correct_answers(answer, passes):
+    assert passes(checks.check_smoothed_optimal_discriminator, answer) <= 1e-8
 
 
 @pytest.mark.parametrize("wrong, hint", [
@@ -105,14 +105,24 @@ def _tf_answer(r, f, a):
 @pytest.mark.parametrize("answer", [
     _numpy_answer,
     _tf_answer,
-    lambda r, f, a: (gh.losses.discriminator_loss(r, f, real_target=a),
-                     gh.losses.generator_loss_non_saturating(f)),
+    lambda r, f, a: (gh.losses.minimax_discriminator_loss(r, f, real_target=a),
+                     gh.losses.non_saturating_generator_loss(f)),
     lambda r, f, a: [float(v) for v in _numpy_answer(r, f, a)],
 ])
-def test_one_sided_losses_accepts_correct_answers(answer, capsys):
-    assert checks.check_one_sided_losses(answer) is None
-    out = capsys.readouterr().out
-    assert "one_sided_losses (d_loss): correct!" in out and "one_sided_losses (g_loss): correct!" in out
+def test_one_sided_losses_accepts_correct_answers(answer, passes):
+    assert passes(checks.check_one_sided_losses, answer) <= 1e-6
+
+
+def test_one_sided_losses_reference_matches_the_library():
+    """The checker's float64 reference is what gh.losses computes (in float32)."""
+    rng = np.random.default_rng(3)
+    r, f = rng.normal(0.0, 3.0, (32, 1)), rng.normal(0.0, 3.0, (32, 1))
+    for alpha in (0.75, 0.9, 1.0):
+        d_loss, g_loss = nb03_label_smoothing._reference_one_sided_losses(r, f, alpha)
+        assert d_loss == pytest.approx(float(gh.losses.minimax_discriminator_loss(
+            tf.constant(r), tf.constant(f), real_target=alpha)), rel=1e-6)
+        assert g_loss == pytest.approx(float(gh.losses.non_saturating_generator_loss(
+            tf.constant(f))), rel=1e-6)
 
 
 def _with_d(d_fn):
@@ -153,5 +163,6 @@ def test_one_sided_losses_reports_an_exception_with_the_hint():
     def broken(r, f, a):
         raise ValueError("boom")
 
-    with pytest.raises(AssertionError, match="raised ValueError: boom.*two numbers"):
+    with pytest.raises(AssertionError, match="one_sided_losses: your function raised "
+                                             "ValueError: boom.*two numbers"):
         checks.check_one_sided_losses(broken)

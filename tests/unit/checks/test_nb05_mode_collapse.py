@@ -20,6 +20,8 @@ def _gp(draw="uniform", minus_one=True, square=True, eps=1e-12, axes="sample", s
             u = keras.random.uniform(shape, seed=seed_generator)
         elif draw == "normal":
             u = keras.random.normal(shape, seed=seed_generator)
+        elif draw == "half":
+            u = tf.fill(shape, 0.5)
         else:
             u = keras.random.uniform(real.shape, seed=seed_generator)
         x_hat = real + u * (fake - real)
@@ -27,7 +29,7 @@ def _gp(draw="uniform", minus_one=True, square=True, eps=1e-12, axes="sample", s
             tape.watch(x_hat)
             s = critic(x_hat)
         g = tape.gradient(s, x_hat)
-        red = list(range(1, len(g.shape))) if axes == "sample" else [-1]
+        red = {"sample": list(range(1, len(g.shape))), "last": [-1], "batch": None}[axes]
         sq = tf.reduce_sum(g * g, axis=red)
         norm = tf.sqrt(sq + eps) if sqrt else sq
         d = norm - 1.0 if minus_one else norm
@@ -35,18 +37,20 @@ def _gp(draw="uniform", minus_one=True, square=True, eps=1e-12, axes="sample", s
     return gradient_penalty
 
 
-def test_gradient_penalty_checker_accepts_the_library_and_a_hand_written_one():
-    assert gh.checks.check_gradient_penalty(V.gradient_penalty) < 1e-2
-    assert gh.checks.check_gradient_penalty(_gp()) < 1e-2
+def test_gradient_penalty_checker_accepts_the_library_and_a_hand_written_one(passes):
+    assert passes(gh.checks.check_gradient_penalty, V.gradient_penalty) < 1e-2
+    assert passes(gh.checks.check_gradient_penalty, _gp()) < 1e-2
 
 
 @pytest.mark.parametrize("mistake, hint", [
     (dict(draw="normal"), "not normal.*two thirds"),
     (dict(draw="per_element"), "one u per sample"),
+    (dict(draw="half"), "not the midpoint 0.5"),
     (dict(minus_one=False), "towards 1, not towards 0"),
     (dict(square=False), "square"),
     (dict(sqrt=False), "not the squared norm"),
     (dict(axes="last"), "not over the last axis"),
+    (dict(axes="batch"), "not one over the whole batch"),
 ])
 def test_gradient_penalty_checker_names_the_mistake(mistake, hint):
     with pytest.raises(AssertionError, match=hint):
@@ -65,14 +69,14 @@ def test_gradient_penalty_checker_reports_missing_work():
         gh.checks.check_gradient_penalty(todo)
 
 
-def test_pack_checker():
-    assert gh.checks.check_pack(lambda x, m: V.pack(x, m)) == 0
+def test_pack_checker(passes):
+    assert passes(gh.checks.check_pack, lambda x, m: V.pack(x, m)) == 0
 
     def reshaped(x, m):
         if len(x) % m:
             raise ValueError("not divisible")
         return np.asarray(x).reshape(len(x) // m, -1)
-    assert gh.checks.check_pack(reshaped) == 0
+    assert passes(gh.checks.check_pack, reshaped) == 0
 
     def strided(x, m):
         if len(x) % m:
@@ -98,8 +102,14 @@ def test_pack_checker():
         if len(x) % m:
             raise ValueError("not divisible")
         return np.asarray(x).reshape(len(x) // m, m, -1).mean(axis=1)
-    with pytest.raises(AssertionError, match="shape mismatch"):
+    with pytest.raises(AssertionError, match="has shape \\(2, 2\\), expected \\(2, 6\\).*"
+                                             "x.reshape\\(B // m, m \\* d\\)"):
         gh.checks.check_pack(averaged)
+
+    def type_error(x, m):
+        raise TypeError("m must be an int")
+    with pytest.raises(AssertionError, match="should raise ValueError, not TypeError"):
+        gh.checks.check_pack(type_error)
 
 
 def _coverage(radius=3.0, squared=False, require_hq=True):
@@ -112,10 +122,32 @@ def _coverage(radius=3.0, squared=False, require_hq=True):
     return fn
 
 
-def test_mode_coverage_checker():
-    assert gh.checks.check_mode_coverage(mode_coverage) == 0
-    assert gh.checks.check_mode_coverage(_coverage()) < 1e-6
+def test_mode_coverage_checker(passes):
+    assert passes(gh.checks.check_mode_coverage, mode_coverage) == 0
+    assert passes(gh.checks.check_mode_coverage, _coverage()) < 1e-6
     for mistake, hint in [(dict(require_hq=False), "high-quality"), (dict(radius=1.0), "3 \\* std"),
                           (dict(squared=True), "not the squared distance")]:
         with pytest.raises(AssertionError, match=hint):
             gh.checks.check_mode_coverage(_coverage(**mistake))
+    with pytest.raises(AssertionError, match="return a pair \\(modes, hq_fraction\\)"):
+        gh.checks.check_mode_coverage(lambda s, c, sd: 3)
+
+
+def test_gradient_penalty_checker_needs_gradients_to_reach_the_critic():
+    def numpy_gp(critic, real, fake, seed_generator=None):
+        return float(_gp()(critic, real, fake, seed_generator))  # off the tape
+    with pytest.raises(AssertionError, match="no gradient reaches the critic's weights"):
+        gh.checks.check_gradient_penalty(numpy_gp)
+
+
+def test_pack_reference_is_the_plain_reshape():
+    x = np.arange(24, dtype=np.float32).reshape(8, 3)
+    np.testing.assert_array_equal(V.pack(x, 4), x.reshape(2, 12))
+
+
+@pytest.mark.parametrize("checker", [gh.checks.check_mode_coverage, gh.checks.check_pack])
+def test_unattempted_exercise_raises_not_implemented(checker):
+    def todo(*args):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedError):
+        checker(todo)

@@ -1,0 +1,93 @@
+"""Checkers for notebooks/04_dcgan_mnist.ipynb.
+
+Exercise 1, ``same_output_size``: the spatial size after a 'same'-padded (transposed)
+convolution. Exercise 2, ``slerp``: spherical interpolation of latent vectors, against
+:func:`gan_helpers.latent.slerp`.
+"""
+import numpy as np
+
+from .. import latent
+from .core import compare, report
+
+# --- exercise 1: same_output_size -------------------------------------------------------------
+
+def _reference_same_output_size(n, stride, transposed):
+    return n * stride if transposed else -(-n // stride)  # ceil(n / stride)
+
+
+def _as_array(fn):
+    return lambda n, s, t: np.asarray(fn(n, s, t), dtype=np.float64)
+
+
+def check_same_output_size(same_output_size):
+    """04, exercise 1: spatial size after a 'same'-padded Conv2D or Conv2DTranspose."""
+    cases = [(28, 2, False), (14, 2, False), (7, 2, False), (5, 3, False), (28, 1, False),
+             (7, 1, True), (7, 2, True), (14, 2, True), (3, 3, True), (1, 2, True)]
+    worst = compare(
+        "same_output_size", _as_array(same_output_size), _as_array(_reference_same_output_size),
+        cases, tol=0,
+        wrong_answers=[
+            (_as_array(lambda n, s, t: n * s if t else n // s),
+             "'same' padding rounds *up*: the strided filter visits positions 0, s, 2s, … "
+             "while they are inside the image, i.e. ceil(n / s) of them (7 -> 4 at stride 2, "
+             "not 7 // 2 = 3). Use -(-n // s) or math.ceil(n / s)."),
+            (_as_array(lambda n, s, t: -(-n // s)),
+             "a transposed convolution is the strided convolution run backwards: it "
+             "multiplies the size by the stride (7 -> 14), it does not divide it."),
+            (_as_array(lambda n, s, t: -(-n // s) if t else n * s),
+             "the directions are swapped: a strided Conv2D shrinks (28 -> 14), a "
+             "Conv2DTranspose grows (7 -> 14)."),
+            (_as_array(lambda n, s, t: n),
+             "'same' keeps the size only at stride 1; with stride s the size changes by the "
+             "factor s."),
+        ],
+        hint="Conv2D(padding='same', strides=s): ceil(n / s); Conv2DTranspose(padding='same', "
+             "strides=s): n * s. The kernel size does not matter with 'same' padding.")
+    report("same_output_size", worst, 0)
+
+
+# --- exercise 2: slerp ------------------------------------------------------------------------
+
+def _unit_circle(a, b, t):
+    """Slerp of the unit vectors: the right path, the wrong radius."""
+    return latent.slerp(a / np.linalg.norm(a), b / np.linalg.norm(b), t)
+
+
+def check_slerp(slerp):
+    """04, exercise 2: spherical interpolation between two latent vectors, one t at a time,
+    including (anti)parallel vectors, where slerp must fall back to lerp."""
+    rng = np.random.default_rng(2016)
+    z0, z1 = rng.standard_normal(100), rng.standard_normal(100)
+    cases = [(z0, z1, t) for t in (0.0, 0.3, 0.5, 0.9, 1.0)]
+    cases += [(np.array([3.0, 0.0]), np.array([0.0, 1.0]), 0.5),
+              (np.array([1.0, 2.0, 2.0]), np.array([-2.0, 1.0, 0.5]), 0.25)]
+    # (Anti)parallel pairs: Ω = 0 or π, sin Ω = 0, and the slerp weights are 0/0.
+    z = np.array([1.0, 2.0, 2.0])
+    parallel = [(z, 3.0 * z, 0.25), (z, z, 0.5), (z, -z, 0.5), (z, -2.0 * z, 0.25),
+                (z0, -z0, 0.3)]
+    shape_hint = "return one vector of z0's shape (d,) for a scalar t."
+    worst = compare(
+        "slerp", slerp, latent.slerp, cases, tol=1e-6, shape_hint=shape_hint,
+        finite_hint="nan comes from arccos of a number outside [-1, 1]: take the "
+        "cosine of the *unit* vectors, z0/‖z0‖ · z1/‖z1‖, and clip it to [-1, 1].",
+        wrong_answers=[
+            (latent.lerp,
+             "that is linear interpolation (1 - t) z0 + t z1. Slerp follows the great circle: "
+             "weights sin((1 - t)Ω)/sin Ω and sin(tΩ)/sin Ω."),
+            (lambda a, b, t: latent.slerp(a, b, 1.0 - t),
+             "t runs the wrong way: slerp must return z0 at t = 0 and z1 at t = 1, so z0's "
+             "weight is sin((1 - t)Ω)/sin Ω."),
+            (_unit_circle,
+             "you interpolated the unit vectors: the angle Ω comes from them, but the weights "
+             "multiply z0 and z1 themselves, so the norm goes from ‖z0‖ to ‖z1‖."),
+        ],
+        hint="Ω = arccos(clip(z0·z1 / (‖z0‖‖z1‖), -1, 1)); return "
+             "sin((1 - t)Ω)/sin Ω · z0 + sin(tΩ)/sin Ω · z1.")
+    parallel_hint = ("for parallel or antiparallel vectors (z1 = c·z0) Ω is 0 or π, so sin Ω = 0 "
+                     "and both weights are 0/0 (or a huge number over rounding noise): the great "
+                     "circle is undefined. Guard it: when sin Ω is (nearly) 0, e.g. < 1e-6, "
+                     "return the linear interpolation (1 - t) z0 + t z1.")
+    worst = max(worst, compare("slerp, (anti)parallel vectors", slerp, latent.slerp, parallel,
+                               tol=1e-6, shape_hint=shape_hint, finite_hint=parallel_hint,
+                               hint=parallel_hint))
+    report("slerp", worst, 1e-6)
