@@ -54,3 +54,15 @@ def test_checker_docstrings_number_exercises_as_the_notebook_does(notebook):
     assert sorted(found.values()) == list(range(1, len(found) + 1)) and len(found) >= 2
     for name, k in found.items():
         assert getattr(checks, name).__doc__.startswith(f"{notebook.name[:2]}, exercise {k}:"), name
+
+
+@pytest.mark.parametrize("name", [n for n in checks.__all__ if n.startswith("check_")
+                                  and n not in ("check_function", "check_parts")])
+def test_unattempted_exercise_raises_not_implemented(name):
+    """A student version's stub (``raise NotImplementedError``) reaches the reader as it is,
+    not as a failed check."""
+    def todo(*args):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        getattr(checks, name)(todo)
