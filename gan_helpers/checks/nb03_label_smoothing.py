@@ -107,8 +107,8 @@ def _one_sided_mistakes():
         (lambda r, f, a: _bce(1.0, r) + _bce(1 - a, f),
          "you smoothed the fake term (target 1 - α) and left the real target at 1; "
          "one-sided smoothing is the other way round: real target α, fake target 0."),
-        (lambda r, f, a: _bce(a, r) + _bce(a, f), "the fakes got the target α too; their target "
-                                                 "stays 0."),
+        (lambda r, f, a: _bce(a, r) + _bce(a, f),
+         "the fakes got the target α too; their target stays 0."),
         (lambda r, f, a: _bce(1.0, r) + _bce(0.0, f),
          "no smoothing applied: the real target must be alpha, not 1."),
         (lambda r, f, a: _bce(0.9, r) + _bce(0.0, f),

@@ -1,5 +1,6 @@
 """Notebook 07's exercise checkers accept right answers (the reference and independent
 solutions, NumPy and Keras) and reject the usual mistakes, each with its own hint."""
+import keras
 import numpy as np
 import pytest
 
@@ -9,8 +10,6 @@ from gan_helpers.checks import nb07_conditional as nb07
 # --- exercise 1: join_label -------------------------------------------------------------------
 
 def join_label_keras(z, labels, n_classes):
-    import keras
-
     one_hot = keras.ops.one_hot(np.asarray(labels), n_classes)
     return keras.ops.concatenate([keras.ops.convert_to_tensor(z), one_hot], axis=1)
 
@@ -24,8 +23,6 @@ def test_join_label_accepts_right_answers(passes):
 
 def test_join_label_matches_the_generators_own_join():
     """The exercise computes exactly what the one-hot generator's first layer receives."""
-    import keras
-
     for z, y, k in nb07._join_label_cases():
         g = conditional.conditional_generator(latent_dim=z.shape[1], n_classes=k, join="onehot",
                                               width=0.1)
@@ -59,8 +56,6 @@ def test_join_image_label_accepts_right_answers(passes):
 
 
 def test_join_image_label_matches_the_discriminators_own_join():
-    import keras
-
     d = conditional.conditional_discriminator(join="onehot", width=0.1)
     first = keras.Model(d.inputs, d.get_layer("image_and_label").output)
     x, y, k = nb07._join_image_cases()[1]
