@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import gan_helpers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,3 +34,15 @@ def test_tools_are_files_of_the_checkout_not_modules_of_the_package():
     assert not (package / "assignments.py").exists()
     assert (package / "instructor" / "assignments.py").is_file()
     assert not (REPO / "tools" / "__init__.py").exists()
+
+
+def test_pyproject_lists_every_package_and_no_tool():
+    """setuptools gets an explicit list: a new subpackage missing from it would be absent
+    from the wheel (an editable install would not notice)."""
+    tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
+    listed = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    package = Path(gan_helpers.__file__).parent
+    found = sorted(".".join(("gan_helpers",) + p.parent.relative_to(package).parts)
+                   for p in package.rglob("__init__.py"))
+    assert sorted(listed) == found
+    assert not any(name.startswith("tools") for name in listed)
