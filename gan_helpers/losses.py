@@ -78,8 +78,3 @@ def get_generator_loss(name_or_fn):
         raise ValueError(f"unknown generator loss {name_or_fn!r}; use one of "
                          f"{', '.join(GENERATOR_LOSSES)} or a function of the fake logits.") from None
 
-
-# TEMPORARY (removed in this session once gan_helpers/checks is renamed): old names.
-discriminator_loss = minimax_discriminator_loss
-generator_loss_minimax, generator_loss_non_saturating = (minimax_generator_loss,
-                                                         non_saturating_generator_loss)

@@ -77,7 +77,7 @@ def speed_settings(verbose=True):
     """The fastest training settings this device supports, decided by the device alone.
 
     Returns ``Settings(policy=..., jit_compile=...)`` for ``keras.mixed_precision`` and
-    ``GAN.compile``. Measured with ``python -m gan_helpers.bench`` (README, Performance):
+    ``GAN.compile``. Measured with ``python tools/bench.py`` (README, Performance):
 
     * GPU: 'mixed_float16' (tensor cores) + XLA (fuses the step's many small ops);
     * TPU: 'mixed_bfloat16' (TPUs compile with XLA anyway);

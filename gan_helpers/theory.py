@@ -127,7 +127,7 @@ def non_saturating_generator_grad(logits):
 #     E_{p_θ}[log(1 - D*)] = KL(p_θ ‖ m0) - KL(p_θ ‖ p_θ0) - log 2
 # and at θ = θ0, ∇ KL(p_θ ‖ m0) = ∇ 2·JSD(p_θ ‖ p_data), ∇ KL(p_θ ‖ p_θ0) = 0. So the expected
 # gradient of the non-saturating loss is ∇[KL(p_g ‖ p_data) - 2·JSD] (their Theorem 2.5), the
-# saturating loss's is ∇ 2·JSD (= ∇ V(D*, G), Goodfellow et al. 2014, Thm. 1).
+# minimax loss's is ∇ 2·JSD (= ∇ V(D*, G), Goodfellow et al. 2014, Thm. 1).
 
 def gaussian_mixture_pdf(x, means, stds, weights=None):
     """Density of the mixture Σ w_k N(means[k], stds[k]²) at ``x`` (equal weights by default)."""
@@ -142,7 +142,7 @@ def generator_objectives(p_data, p_g, x):
     """What the two generator losses amount to against D* of (p_data, p_g), on the grid ``x``.
 
     ``jsd`` = JSD(p_g ‖ p_data); ``kl`` = KL(p_g ‖ p_data) (reverse KL: infinite where p_g has
-    mass and p_data none); ``saturating`` = 2·JSD, whose gradient the saturating loss
+    mass and p_data none); ``minimax`` = 2·JSD, whose gradient the minimax loss
     E[log(1 - D*)] follows; ``non_saturating`` = KL(p_g ‖ p_data) - 2·JSD, whose gradient the
     non-saturating loss E[-log D*] follows; ``E_minus_log_d`` = E_{p_g}[-log D*] and
     ``E_log_one_minus_d`` = E_{p_g}[log(1 - D*)], the expected losses themselves.
@@ -152,7 +152,7 @@ def generator_objectives(p_data, p_g, x):
     js, kl = jsd(p_g, p_data, x), kl_divergence(p_g, p_data, x)
     with np.errstate(divide="ignore"):
         minus_log_d = -integrate(xlogy(p_g, optimal_discriminator(p_data, p_g)), x)
-    return {"jsd": js, "kl": kl, "saturating": 2.0 * js, "non_saturating": kl - 2.0 * js,
+    return {"jsd": js, "kl": kl, "minimax": 2.0 * js, "non_saturating": kl - 2.0 * js,
             "E_minus_log_d": minus_log_d,
             "E_log_one_minus_d": integrate(xlogy(p_g, optimal_discriminator(p_g, p_data)), x)}
 
@@ -165,9 +165,9 @@ def gaussian_generator_gradients(x, p_data, mean, std):
     d/d mean E_z[loss(G(z))] = E_{p_g}[loss'(x)] and d/d std = E_{p_g}[loss'(x)·(x - mean)/std].
     Per sample, with the scores s = d/dx log p (``s_data`` by finite differences on the grid):
         non-saturating, -log D*(x):      loss' = -(1 - D*)·(s_data - s_g)
-        saturating,     log(1 - D*(x)):  loss' = -D*·(s_data - s_g) = D*/(1 - D*) × the above
+        minimax,        log(1 - D*(x)):  loss' = -D*·(s_data - s_g) = D*/(1 - D*) × the above
     Returns the two gradients as arrays ``[d/d mean, d/d std]`` (G steps against them), and the
-    per-sample slopes ``slope_non_saturating``, ``slope_saturating`` with ``d_star``, ``p_g``.
+    per-sample slopes ``slope_non_saturating``, ``slope_minimax`` with ``d_star``, ``p_g``.
     """
     x = np.asarray(x, dtype=np.float64)
     p_data = np.asarray(p_data, dtype=np.float64)
@@ -178,14 +178,14 @@ def gaussian_generator_gradients(x, p_data, mean, std):
     d_star = optimal_discriminator(p_data, p_g)
     score_gap = np.gradient(np.log(p_data), x) + (x - mean) / std**2  # s_data - s_g
     slope_ns = -optimal_discriminator(p_g, p_data) * score_gap      # 1 - D*, without rounding
-    slope_sat = -d_star * score_gap
+    slope_mm = -d_star * score_gap
     z = (x - mean) / std
 
     def expected(slope):
         return np.array([integrate(p_g * slope, x), integrate(p_g * slope * z, x)])
 
-    return {"non_saturating": expected(slope_ns), "saturating": expected(slope_sat),
-            "slope_non_saturating": slope_ns, "slope_saturating": slope_sat,
+    return {"non_saturating": expected(slope_ns), "minimax": expected(slope_mm),
+            "slope_non_saturating": slope_ns, "slope_minimax": slope_mm,
             "d_star": d_star, "p_g": p_g}
 
 
@@ -303,7 +303,3 @@ def smoothing_state(alpha, beta=0.0, data=(0.0, 1.0), g=(4.0, 1.0), logit_range=
             "d_max": float(d_star.max()), "tail_x": float(x[-1]), "d_tail": float(d_star[-1]),
             "push_tail": float(push[-1]), "push_at_g_mean": float(push[i_g])}
 
-
-# TEMPORARY (removed in this session once gan_helpers/checks is renamed): old names.
-saturating_loss, non_saturating_loss = minimax_generator_loss, non_saturating_generator_loss
-saturating_grad, non_saturating_grad = minimax_generator_grad, non_saturating_generator_grad

@@ -21,8 +21,8 @@ holds its checkers, in series order: ``nb00_setup``, ``nb01_minimax``, ``nb02_de
 """
 from .core import check_function, check_parts, rel_error
 from .nb00_setup import check_scale_images, check_steps_per_epoch
-from .nb01_minimax import check_jsd, check_non_saturating_loss, check_optimal_discriminator
-from .nb02_dense_gan import check_dense_backward, check_dense_forward, check_discriminator_loss
+from .nb01_minimax import check_jsd, check_non_saturating_generator_loss, check_optimal_discriminator
+from .nb02_dense_gan import check_dense_backward, check_dense_forward, check_minimax_discriminator_loss
 from .nb03_label_smoothing import (
                                    check_bce_grad,
                                    check_one_sided_losses,
@@ -36,8 +36,8 @@ from .nb07_conditional import check_join_image_label, check_join_label, check_pe
 __all__ = [
     "rel_error", "check_function", "check_parts",
     "check_scale_images", "check_steps_per_epoch",
-    "check_optimal_discriminator", "check_jsd", "check_non_saturating_loss",
-    "check_dense_forward", "check_dense_backward", "check_discriminator_loss",
+    "check_optimal_discriminator", "check_jsd", "check_non_saturating_generator_loss",
+    "check_dense_forward", "check_dense_backward", "check_minimax_discriminator_loss",
     "check_bce_grad", "check_smoothed_optimal_discriminator", "check_one_sided_losses",
     "check_same_output_size", "check_slerp",
     "check_mode_coverage", "check_gradient_penalty", "check_pack",

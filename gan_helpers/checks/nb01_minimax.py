@@ -1,7 +1,7 @@
 """Checkers for notebooks/01_minimax_objective.ipynb.
 
 Exercise 1, ``optimal_discriminator``: D*(x) from the two densities. Exercise 2, ``jsd``: the
-Jensen-Shannon divergence of two densities on a grid. Exercise 3, ``non_saturating_loss``:
+Jensen-Shannon divergence of two densities on a grid. Exercise 3, ``non_saturating_generator_loss``:
 the generator's loss -log σ(l) per logit. The references are :mod:`gan_helpers.theory`'s.
 """
 import numpy as np
@@ -79,14 +79,14 @@ def check_jsd(jsd):
         hint="JSD = ½ ∫ p log(p/m) dx + ½ ∫ q log(q/m) dx with m = (p + q)/2.")
 
 
-# --- exercise 3: non_saturating_loss ----------------------------------------------------------
+# --- exercise 3: non_saturating_generator_loss ----------------------------------------------------
 
-def check_non_saturating_loss(non_saturating_loss):
+def check_non_saturating_generator_loss(non_saturating_generator_loss):
     """01, exercise 3: the non-saturating generator loss -log σ(l), one value per logit."""
     cases = [(np.array([-5.0, -1.0, 0.0, 0.5, 3.0]),),
              (np.array([-800.0, -40.0, 40.0, 800.0]),)]
     check_function(
-        "non_saturating_loss", non_saturating_loss, theory.non_saturating_generator_loss, cases,
+        "non_saturating_generator_loss", non_saturating_generator_loss, theory.non_saturating_generator_loss, cases,
         tol=1e-8,
         shape_hint="return one loss per logit (no mean): the input's shape.",
         finite_hint="log(sigmoid(l)) underflows to log(0) for very negative l. Write "

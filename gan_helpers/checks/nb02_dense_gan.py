@@ -1,7 +1,7 @@
 """Checkers for notebooks/02_dense_bp_gan.ipynb.
 
 Exercise 1, ``dense_forward``: out = x W + b. Exercise 2, ``dense_backward``: its gradients
-(dx, dW, db). Exercise 3, ``discriminator_loss``: D's loss from logits, batch means.
+(dx, dW, db). Exercise 3, ``minimax_discriminator_loss``: D's loss from logits, batch means.
 """
 import numpy as np
 
@@ -67,7 +67,7 @@ def check_dense_backward(dense_backward):
                 error_hint=shapes)
 
 
-# --- exercise 3: discriminator_loss -----------------------------------------------------------
+# --- exercise 3: minimax_discriminator_loss -------------------------------------------------------
 
 def _reference_discriminator_loss(real_logits, fake_logits):
     """BCE(1, l_real) + BCE(0, l_fake), batch means, as
@@ -76,14 +76,14 @@ def _reference_discriminator_loss(real_logits, fake_logits):
                  + np.mean(theory.soft_bce(0.0, fake_logits)))
 
 
-def check_discriminator_loss(discriminator_loss):
+def check_minimax_discriminator_loss(minimax_discriminator_loss):
     """02, exercise 3: D's loss from logits, -[mean log σ(l_real) + mean log(1 - σ(l_fake))]."""
     cases = [(np.array([2.0, -0.5, 1.0, 3.0]), np.array([-1.0, 0.3, -2.0, -4.0])),
              (np.array([0.0, 0.1]), np.array([0.0, -0.1])),
              (np.array([60.0, -300.0, 5.0]), np.array([-60.0, 300.0, -5.0]))]
     ref = _reference_discriminator_loss
     check_function(
-        "discriminator_loss", discriminator_loss, ref, cases, tol=1e-8,
+        "minimax_discriminator_loss", minimax_discriminator_loss, ref, cases, tol=1e-8,
         shape_hint="return one number: the mean over each batch, real term + fake term.",
         finite_hint="work on logits: -log σ(l) = softplus(-l) = np.logaddexp(0, -l) and "
         "-log(1 - σ(l)) = softplus(l). Logits can be negative, so they are not "

@@ -164,7 +164,7 @@ def test_expected_losses_against_d_star_are_divergences(mean, std):
 
 @pytest.mark.parametrize("mean,std", GENERATORS)
 def test_generator_gradients_follow_kl_minus_2jsd_and_2jsd(mean, std):
-    # Arjovsky & Bottou 2017, Thm 2.5 (non-saturating) and the envelope theorem (saturating):
+    # Arjovsky & Bottou 2017, Thm 2.5 (non-saturating) and the envelope theorem (minimax):
     # with D* of the current p_g held fixed, the expected pathwise gradients equal the
     # derivatives of KL(p_g‖p_data) - 2·JSD and of 2·JSD.
     x, pd = two_modes()
@@ -179,7 +179,7 @@ def test_generator_gradients_follow_kl_minus_2jsd_and_2jsd(mean, std):
         return lambda m, s: T.generator_objectives(pd, T.gaussian_pdf(x, m, s), x)[key]
 
     np.testing.assert_allclose(g["non_saturating"], fd(objective("non_saturating")), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(g["saturating"], fd(objective("saturating")), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(g["minimax"], fd(objective("minimax")), rtol=1e-5, atol=1e-6)
     # the same, from the expected losses with D* frozen at (mean, std), moving only p_g;
     # log D* and log(1 - D*) from log densities, finite in the tails where the densities underflow
     log_pd, log_pg = log_two_modes(x), stats.norm.logpdf(x, mean, std)
@@ -189,11 +189,11 @@ def test_generator_gradients_follow_kl_minus_2jsd_and_2jsd(mean, std):
         return lambda m, s: T.integrate(T.gaussian_pdf(x, m, s) * log_fn, x)
 
     np.testing.assert_allclose(g["non_saturating"], -fd(frozen(log_pd - log_total)), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(g["saturating"], fd(frozen(log_pg - log_total)), rtol=1e-5, atol=1e-6)
-    # per sample the saturating slope is D/(1 - D) times the non-saturating one
+    np.testing.assert_allclose(g["minimax"], fd(frozen(log_pg - log_total)), rtol=1e-5, atol=1e-6)
+    # per sample the minimax slope is D/(1 - D) times the non-saturating one
     d0 = g["d_star"]
     ok = (g["p_g"] > 1e-12) & (d0 < 1 - 1e-9)
-    np.testing.assert_allclose(g["slope_saturating"][ok],
+    np.testing.assert_allclose(g["slope_minimax"][ok],
                                d0[ok] / (1 - d0[ok]) * g["slope_non_saturating"][ok], rtol=1e-7)
 
 

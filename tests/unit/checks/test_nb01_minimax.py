@@ -47,10 +47,10 @@ def test_jsd_checker(passes, rejects):
                 + 0.5 * trapezoid(q * np.log(q / ((p + q) / 2)), x), "0·log 0")
 
 
-# --- exercise 3: non_saturating_loss ----------------------------------------------------------
+# --- exercise 3: non_saturating_generator_loss ----------------------------------------------------
 
 def test_non_saturating_loss_checker(passes, rejects):
-    check = checks.check_non_saturating_loss
+    check = checks.check_non_saturating_generator_loss
     assert passes(check, lambda l: np.logaddexp(0, -l)) == 0
     rejects(check, lambda l: -softplus(l), "saturating \\(minimax\\)")
     rejects(check, lambda l: -softplus(-l), "sign error")

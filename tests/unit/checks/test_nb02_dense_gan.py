@@ -47,7 +47,7 @@ def test_dense_backward_checker(passes, rejects):
     rejects(check, lambda dout, x, W: dout @ W.T @ x, "raised ValueError.*shapes: dx")
 
 
-# --- exercise 3: discriminator_loss -----------------------------------------------------------
+# --- exercise 3: minimax_discriminator_loss -------------------------------------------------------
 
 def test_discriminator_loss_reference_matches_the_library():
     rng = np.random.default_rng(0)
@@ -58,7 +58,7 @@ def test_discriminator_loss_reference_matches_the_library():
 
 
 def test_discriminator_loss_checker(passes, rejects):
-    check = checks.check_discriminator_loss
+    check = checks.check_minimax_discriminator_loss
     good = lambda r, f: np.mean(softplus(-r)) + np.mean(softplus(f))  # noqa: E731
     assert passes(check, good) <= 1e-8
     sig = lambda t: 1 / (1 + np.exp(-t))  # noqa: E731

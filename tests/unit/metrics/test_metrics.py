@@ -10,7 +10,6 @@ import gan_helpers
 from gan_helpers import metrics
 from gan_helpers.metrics import classifier as clf_mod
 from gan_helpers.metrics import frechet as frechet_mod
-from gan_helpers.metrics import train_classifier as train_mod
 
 HQ_MASS_2D = 1.0 - np.exp(-4.5)  # P(|z| < 3) for a standard 2-D Gaussian
 
@@ -280,50 +279,6 @@ def test_missing_or_corrupt_weights_say_how_to_retrain(tmp_path):
     (tmp_path / "copy.json").write_text(json.dumps({"sha256": "0" * 64}))
     with pytest.raises(RuntimeError, match="checksum"):
         metrics.load_classifier(str(copy))
-
-
-def test_train_refuses_to_overwrite(tmp_path, capsys):
-    out = tmp_path / "m.weights.h5"
-    out.write_bytes(b"keep me")
-    assert train_mod.main(["--out", str(out), "--epochs", "1"]) == 2
-    assert "--force" in capsys.readouterr().err
-    assert out.read_bytes() == b"keep me"
-
-
-def test_random_shifts_move_pixels_by_at_most_two():
-    rng = np.random.default_rng(12)
-    x = -np.ones((50, 28, 28, 1), np.float32)
-    x[:, 14, 14, 0] = 1.0
-    y = train_mod.random_shifts(x, rng)
-    rows, cols = np.nonzero(y[..., 0] == 1.0)[1:]
-    assert y.shape == x.shape and np.sum(y == 1.0) == 50
-    assert np.all(np.abs(rows - 14) <= 2) and np.all(np.abs(cols - 14) <= 2)
-    assert len(set(zip(rows, cols))) > 5
-
-
-# --- classifier score and class histogram -----------------------------------------------------
-
-def test_classifier_score_formula(monkeypatch):
-    confident = np.tile(np.eye(10) * 50.0, (20, 1))  # sharp p(y|x), uniform p(y)
-    monkeypatch.setattr(clf_mod, "classifier_logits", lambda *a, **k: confident)
-    mean, std = metrics.classifier_score(None, splits=2)
-    assert mean == pytest.approx(10.0, rel=1e-6) and std == pytest.approx(0.0, abs=1e-6)
-    same = np.tile(np.arange(10.0), (200, 1))  # identical predictions: p(y|x) = p(y)
-    monkeypatch.setattr(clf_mod, "classifier_logits", lambda *a, **k: same)
-    assert metrics.classifier_score(None, splits=2)[0] == pytest.approx(1.0, abs=1e-9)
-    half = np.concatenate([np.eye(10)[:2] * 50.0] * 100)  # two digits, confidently
-    monkeypatch.setattr(clf_mod, "classifier_logits", lambda *a, **k: half)
-    assert metrics.classifier_score(None, splits=4)[0] == pytest.approx(2.0, rel=1e-6)
-    # Half sharp (KL = log 10), half flat (KL = 0) in every split: exp(E KL) = √10, not the
-    # mean of exp(KL) = 5.5.
-    mixed = np.concatenate([np.eye(10) * 50.0, np.zeros((10, 10))] * 10)
-    monkeypatch.setattr(clf_mod, "classifier_logits", lambda *a, **k: mixed)
-    assert metrics.classifier_score(None, splits=5)[0] == pytest.approx(np.sqrt(10), rel=1e-6)
-    # p(y) is each split's own marginal: one confident digit per split scores 1, not 2.
-    by_split = np.concatenate([np.tile(np.eye(10)[0] * 50.0, (50, 1)),
-                               np.tile(np.eye(10)[1] * 50.0, (50, 1))])
-    monkeypatch.setattr(clf_mod, "classifier_logits", lambda *a, **k: by_split)
-    assert metrics.classifier_score(None, splits=2)[0] == pytest.approx(1.0, rel=1e-6)
 
 
 def test_classifier_score_real_vs_noise(mnist):
