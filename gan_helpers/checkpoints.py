@@ -44,8 +44,8 @@ class GANCheckpoint(keras.callbacks.Callback):
     def __init__(self, gan, directory, every=1, max_to_keep=3, verbose=True):
         super().__init__()
         if not getattr(gan, "compiled", False) or not hasattr(gan, "d_optimizer"):
-            raise ValueError("GANCheckpoint: compile the GAN first (gan.compile(d_optimizer, "
-                             "g_optimizer, ...)); the checkpoint holds its optimisers.")
+            raise ValueError("GANCheckpoint: compile the GAN first (gan.compile(d_optimizer=..., "
+                             "g_optimizer=...)); the checkpoint holds its optimisers.")
         _check_writable(directory)
         self.gan, self.directory, self.every, self.verbose = gan, directory, max(1, int(every)), verbose
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")

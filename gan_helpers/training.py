@@ -1,8 +1,9 @@
 """The GAN trainer: a ``keras.Model`` whose ``train_step`` plays the two-player game.
 
 Training is ``gan.fit(dataset, epochs=...)``, so progress bars, History and callbacks
-come from Keras. Style after the keras-io GAN examples (``compile(d_optimizer,
-g_optimizer, ...)``, loss trackers, a ``SeedGenerator`` for the noise).
+come from Keras. Style after the keras-io GAN examples (``compile(d_optimizer=...,
+g_optimizer=...)``, loss trackers, a ``SeedGenerator`` for the noise, ``train_step`` read
+top to bottom with the discriminator's step before the generator's).
 """
 from __future__ import annotations
 
@@ -83,16 +84,19 @@ class GAN(keras.Model):
         # by calling it on a batch of *images* (under tf.distribute, for one).
         self.built = True
 
-    def compile(self, d_optimizer, g_optimizer, generator_loss="non_saturating",
+    def compile(self, *args, d_optimizer=None, g_optimizer=None, generator_loss="non_saturating",
                 real_target=1.0, fake_target=0.0, jit_compile="auto", **kwargs):
-        """Choose the optimisers and losses.
+        """Choose the optimisers and losses: ``compile(d_optimizer=..., g_optimizer=...)``.
 
+        The optimisers are keyword-only: passed by position, a swap of the two would train
+        each player at the other's rate without a word.
         ``generator_loss``: 'non_saturating' (default), 'minimax', or a function of the
         fake logits. ``real_target`` < 1 is one-sided label smoothing. ``jit_compile``
         ('auto', True, False) is passed to Keras: 'auto' uses XLA only on a GPU.
         Under the 'mixed_float16' policy both optimisers get loss scaling (Keras would
         only wrap the single optimizer it is given).
         """
+        _require_keyword_optimizers(type(self).__name__, args, d_optimizer, g_optimizer)
         super().compile(jit_compile=jit_compile, **kwargs)
         if d_optimizer is g_optimizer:
             raise ValueError("GAN.compile: pass two distinct optimizer objects; a shared one "
@@ -320,6 +324,17 @@ class DivergenceGuard(keras.callbacks.TerminateOnNaN):
             + ", ".join(f"{k}={v}" for k, v in bad.items()) + "." + where
             + " Lower the learning rates (e.g. Adam 2e-4, beta_1=0.5), check the input range "
             "([-1, 1]), and restart from the checkpoint.")
+
+
+def _require_keyword_optimizers(owner, args, d_optimizer, g_optimizer):
+    if args:
+        raise TypeError(f"{owner}.compile takes its optimisers by keyword, "
+                        "compile(d_optimizer=..., g_optimizer=...), not by position: a swapped "
+                        "pair would silently train each player at the other's settings.")
+    if d_optimizer is None or g_optimizer is None:
+        missing = [n for n, o in (("d_optimizer", d_optimizer), ("g_optimizer", g_optimizer))
+                   if o is None]
+        raise TypeError(f"{owner}.compile needs both optimisers; missing: {', '.join(missing)}.")
 
 
 def _joined(x, cond):

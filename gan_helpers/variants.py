@@ -95,14 +95,15 @@ class WGANGP(GAN):
         self.w_tracker = keras.metrics.Mean(name="w_distance")
         self.gp_tracker = keras.metrics.Mean(name="gp")
 
-    def compile(self, d_optimizer, g_optimizer, jit_compile="auto", **kwargs):
+    def compile(self, *args, d_optimizer=None, g_optimizer=None, jit_compile="auto", **kwargs):
         """Like :meth:`GAN.compile`, with the Wasserstein generator loss. Recommended:
         ``Adam(1e-4, beta_1=0.5, beta_2=0.9)`` for both players."""
         for arg in ("generator_loss", "real_target", "fake_target"):
             if arg in kwargs:
                 raise ValueError(f"WGANGP.compile: {arg} does not apply to a Wasserstein critic.")
-        super().compile(d_optimizer, g_optimizer, generator_loss=wasserstein_generator_loss,
-                        jit_compile=jit_compile, **kwargs)
+        super().compile(*args, d_optimizer=d_optimizer, g_optimizer=g_optimizer,
+                        generator_loss=wasserstein_generator_loss, jit_compile=jit_compile,
+                        **kwargs)
 
     @property
     def metrics(self):

@@ -4,6 +4,7 @@ objectives, a profile, auto-checked exercises)."""
 import pathlib
 import re
 import subprocess
+import sys
 
 
 import nbformat
@@ -68,3 +69,10 @@ def test_notebooks_share_one_import_style(path):
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     imports = re.findall(r"^[ \t]*(?:from|import) gan_helpers\b.*$", source, flags=re.M)
     assert imports == ["import gan_helpers as gh"], f"{path.name}: {imports}"
+
+
+def test_ruff_is_clean():
+    """The package, tests, tools and notebooks pass the linter configured in pyproject.toml."""
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(ROOT)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]

@@ -20,7 +20,7 @@ def _gan():
     g = gh.dense_generator(latent_dim=4, widths=(8,), output_shape=(28, 28, 1))
     d = gh.dense_discriminator(input_shape=(28, 28, 1), widths=(8,))
     gan = gh.GAN(g, d)
-    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam(), jit_compile=False)
     return gan
 
 
@@ -43,7 +43,7 @@ def _incompatible_checkpoint(tmp):
     gh.GANCheckpoint(gan, str(tmp / "c"), verbose=False).save(1)
     g = gh.dense_generator(latent_dim=4, widths=(16,), output_shape=(28, 28, 1))
     other = gh.GAN(g, gh.dense_discriminator(input_shape=(28, 28, 1), widths=(16,)))
-    other.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), jit_compile=False)
+    other.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam(), jit_compile=False)
     return gh.GANCheckpoint(other, str(tmp / "c"), verbose=False).restore()
 
 
@@ -88,10 +88,15 @@ CASES = [
      r"z must have shape \(n, 4\)"),
     ("unknown profile", lambda t: _set_profile("bogus"), ValueError, r"use one of: smoke, quick, full"),
     ("unknown data source", lambda t: gh.load_mnist(source="kaggle"), ValueError, r"auto, keras, bundled"),
-    ("unknown generator loss", lambda t: _gan().compile(keras.optimizers.Adam(), keras.optimizers.Adam(),
+    ("unknown generator loss", lambda t: _gan().compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam(),
                                                        generator_loss="hinge"),
      ValueError, r"use one of non_saturating, minimax"),
-    ("one optimizer for both players", lambda t: (lambda o: _gan().compile(o, o))(keras.optimizers.Adam()),
+    ("optimisers passed by position", lambda t: _gan().compile(keras.optimizers.Adam(),
+                                                               keras.optimizers.Adam()),
+     TypeError, r"takes its optimisers by keyword"),
+    ("one optimiser missing", lambda t: _gan().compile(d_optimizer=keras.optimizers.Adam()),
+     TypeError, r"missing: g_optimizer"),
+    ("one optimizer for both players", lambda t: (lambda o: _gan().compile(d_optimizer=o, g_optimizer=o))(keras.optimizers.Adam()),
      ValueError, r"two distinct optimizer"),
     ("label-smoothing target outside [0, 1]", lambda t: gh.minimax_discriminator_loss(np.zeros((1, 1)), np.zeros((1, 1)),
                                                                               real_target=1.1),

@@ -14,7 +14,7 @@ def make_gan(seed=0, widths=(16,)):
     g = gh.dense_generator(latent_dim=4, widths=widths, output_shape=2, output_activation=None)
     d = gh.dense_discriminator(input_shape=2, widths=widths)
     gan = gh.GAN(g, d, seed=seed)
-    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5),
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
                 jit_compile=False)
     return gan
 

@@ -31,7 +31,8 @@ TRAIN = textwrap.dedent("""
     ckpt_dir, epochs, kill_at, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     gh.set_seed(0, deterministic=True)
     gan = gh.GAN(gh.dcgan_generator(latent_dim=8, width=0.125), gh.dcgan_discriminator(width=0.125), seed=0)
-    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5),
+    gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
                 jit_compile=False)
     x = np.random.default_rng(0).integers(0, 256, size=(64, 28, 28)).astype(np.uint8)
     # A fixed batch order: an uninterrupted and a resumed run then see the same batches.
@@ -76,7 +77,7 @@ def _toy_gan(lr=1e-3):
     g = gh.dense_generator(latent_dim=4, widths=(16,), output_shape=2, output_activation=None)
     d = gh.dense_discriminator(input_shape=2, widths=(16,))
     gan = gh.GAN(g, d, seed=0)
-    gan.compile(keras.optimizers.SGD(lr), keras.optimizers.SGD(lr), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.SGD(lr), g_optimizer=keras.optimizers.SGD(lr), jit_compile=False)
     return gan
 
 

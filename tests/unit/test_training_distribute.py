@@ -29,7 +29,8 @@ SCRIPT = textwrap.dedent("""
         g = gh.dense_generator(latent_dim=4, widths=(16,), output_shape=2, output_activation=None)
         d = gh.dense_discriminator(input_shape=2, widths=(16,))
         gan = Recording(g, d, seed=0)
-        gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), jit_compile=False)
+        gan.compile(d_optimizer=keras.optimizers.Adam(1e-3),
+                    g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
     x = np.random.default_rng(0).normal(size=(128, 2)).astype(np.float32)
     ds = tf.data.Dataset.from_tensor_slices(x).batch(32, drop_remainder=True)  # global batch 32
     hist = gan.fit(ds, epochs=2, verbose=0).history

@@ -129,8 +129,8 @@ def toy_generator(seed=0):
 def test_wgangp_fit_runs_with_finite_losses_and_five_critic_steps():
     gan = V.WGANGP(toy_generator(), gh.dense_discriminator(input_shape=2, widths=(16,)), seed=0)
     assert gan.d_steps == 5 and gan.gp_weight == 10.0
-    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.9),
-                keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.9), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.9),
+                g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.9), jit_compile=False)
     # Algorithm 1: each of the 5 critic steps gets its own 64 reals, so batches hold 5 x 64.
     hist = gan.fit(toy_data(n=5 * 512, batch=5 * 64), epochs=2, verbose=0).history
     assert {"d_loss", "g_loss", "w_distance", "gp"} <= set(hist)
@@ -138,7 +138,10 @@ def test_wgangp_fit_runs_with_finite_losses_and_five_critic_steps():
     assert int(gan.d_optimizer.iterations) == 5 * int(gan.g_optimizer.iterations) == 5 * 16
     assert hist["gp"][-1] > 0
     with pytest.raises(ValueError, match="does not apply"):
-        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), generator_loss="minimax")
+        gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam(),
+                    generator_loss="minimax")
+    with pytest.raises(TypeError, match=r"WGANGP.compile takes its optimisers by keyword"):
+        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
 
 
 def test_wgangp_critic_loss_is_fake_minus_real_plus_penalty():
@@ -156,7 +159,7 @@ def test_packed_gan_trains():
     m = 2
     d = V.packed_discriminator(gh.dense_discriminator(input_shape=2 * m, widths=(16,)), m)
     gan = gh.GAN(toy_generator(), d, seed=0)
-    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
     hist = gan.fit(toy_data(), epochs=2, verbose=0).history
     assert all(np.all(np.isfinite(v)) for v in hist.values())
     assert gan.generate(10).shape == (10, 2)

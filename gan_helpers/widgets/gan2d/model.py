@@ -83,8 +83,8 @@ class GAN2DModel:
                     layer.kernel.assign(init(layer.kernel.shape))
                     layer.bias.assign(np.zeros(layer.bias.shape, np.float32))
         gan = GAN(g, d, seed=self.seed)
-        gan.compile(keras.optimizers.Adam(lr_d, beta_1=0.5),
-                    keras.optimizers.Adam(lr_g, beta_1=0.5),
+        gan.compile(d_optimizer=keras.optimizers.Adam(lr_d, beta_1=0.5),
+                    g_optimizer=keras.optimizers.Adam(lr_g, beta_1=0.5),
                     jit_compile=False)  # builds both optimisers' slots now
         data_seed = keras.random.SeedGenerator(self.seed + 1)  # real batches
         return gan, data_seed
