@@ -6,7 +6,6 @@ import re
 import subprocess
 import sys
 
-
 import nbformat
 import pytest
 
@@ -38,7 +37,8 @@ def test_readme_table_lists_every_notebook():
     assert NOTEBOOKS, "no notebooks found"
     for nb in NOTEBOOKS:
         assert f"(notebooks/{nb.name})" in readme, f"README's table lacks {nb.name}"
-        assert f"blob/main/notebooks/{nb.name})" in readme, f"README lacks a Colab badge for {nb.name}"
+        assert f"blob/main/notebooks/{nb.name})" in readme, \
+            f"README lacks a Colab badge for {nb.name}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

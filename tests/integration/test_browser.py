@@ -6,7 +6,8 @@ notebook 05's Train button advances the stepper's step count.
 Needs Chromium (Debian's ``chromium`` at /usr/bin/chromium, or $CHROMIUM) and the ``playwright``
 package (the dev extra). In CI (``CI`` set; .ci/run installs Chromium) a missing browser, or one
 that cannot start, fails the test: it is never skipped there. Elsewhere a machine without
-Chromium skips it with a message saying how to install it. Screenshots land in the test's tmp_path; their paths are printed (``-s``).
+Chromium skips it with a message saying how to install it. Screenshots land in the test's
+tmp_path; their paths are printed (``-s``).
 """
 import json
 import os
@@ -277,7 +278,8 @@ def test_minimax_slider_moves_the_readout_in_jupyterlab(page, lab, tmp_path):
     cells = _cells(page)
     n_cells = len(json.loads((lab["root"] / name).read_text())["cells"])
     expect(cells).to_have_count(n_cells)
-    last_code = max(i for i in range(n_cells) if "jp-CodeCell" in cells.nth(i).get_attribute("class"))
+    last_code = max(i for i in range(n_cells)
+                    if "jp-CodeCell" in cells.nth(i).get_attribute("class"))
     _wait_executed(cells.nth(last_code), RUN_ALL_S)  # Run All reached the last cell...
     _wait_idle(page, RUN_ALL_S)  # ...and it finished
     _no_errors(page, name)

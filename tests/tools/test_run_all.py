@@ -1,7 +1,6 @@
 """``python tools/run_all.py``: runs notebooks headless into an output folder with an
 HTML index, never writes into the notebook folder, stops at the first failing cell naming
 the notebook and the cell, and refuses to overwrite earlier results."""
-import importlib.util
 import json
 import os
 import re
@@ -16,19 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-TOOLS = Path(__file__).resolve().parents[2] / "tools"
-
-
-def load_tool(name):
-    """tools/ is not a package: load ``tools/<name>.py`` from its file."""
-    spec = importlib.util.spec_from_file_location(f"tools_{name}", TOOLS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # as an import would (dataclasses look it up)
-    spec.loader.exec_module(module)
-    return module
-
-
-run_all = load_tool("run_all")
+TOOLS = REPO / "tools"
 
 
 def cli(*args, timeout=900, script=TOOLS / "run_all.py", cwd=REPO):
@@ -120,7 +107,7 @@ def test_a_failing_cell_stops_the_run_naming_notebook_and_cell(tmp_path, failing
     assert re.search(r'<img src="figures/a_ok-1.png"', index)
 
 
-def test_refuses_out_inside_notebooks_and_non_empty_out(tmp_path, failing_source):
+def test_refuses_out_inside_notebooks_and_non_empty_out(tmp_path, failing_source, run_all):
     with pytest.raises(run_all.RunAllError, match="inside the notebook folder"):
         run_all.run_all("smoke", NOTEBOOKS / "results")
     assert not (NOTEBOOKS / "results").exists()
@@ -145,7 +132,7 @@ def test_refuses_out_inside_notebooks_and_non_empty_out(tmp_path, failing_source
     assert (earlier / "my_results.txt").read_text() == "precious"
 
 
-def test_selecting_notebooks(failing_source):
+def test_selecting_notebooks(failing_source, run_all):
     def names(pat):
         return [p.name for p in run_all.select_notebooks(failing_source, pat)]
 
@@ -158,7 +145,7 @@ def test_selecting_notebooks(failing_source):
         run_all.run_all("medium", failing_source.parent / "o", source=failing_source)
 
 
-def test_the_default_notebooks_are_the_checkouts(tmp_path):
+def test_the_default_notebooks_are_the_checkouts(tmp_path, run_all):
     """The default folder is found from the script's own place, not the working directory;
     a copy of the script with no notebooks/ beside it says so and runs nothing."""
     assert run_all.DEFAULT_SOURCE == NOTEBOOKS.resolve()
@@ -174,7 +161,7 @@ def test_the_default_notebooks_are_the_checkouts(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_the_series_is_found_in_order():
+def test_the_series_is_found_in_order(run_all):
     found = [p.name for p in run_all.select_notebooks(run_all.DEFAULT_SOURCE)]
     assert found == sorted(found) and found[0] == "00_setup.ipynb"
     assert "07_conditional_gan_augmentation.ipynb" in found

@@ -15,7 +15,8 @@ def tiny_cgan(join="onehot", seed=0, **kwargs):
     g = C.conditional_generator(latent_dim=8, join=join, width=0.1)
     d = C.conditional_discriminator(join=join, width=0.1)
     cgan = C.ConditionalGAN(g, d, seed=seed, **kwargs)
-    cgan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
+    cgan.compile(d_optimizer=keras.optimizers.Adam(1e-3),
+                 g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
     return cgan
 
 
@@ -127,7 +128,8 @@ def test_compute_d_loss_hook_sees_images_with_labels():
     gh.set_seed(0)
     spy = Spy(C.conditional_generator(latent_dim=8, width=0.1),
               C.conditional_discriminator(width=0.1))
-    spy.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
+    spy.compile(d_optimizer=keras.optimizers.Adam(1e-3),
+                g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
     x, y = labelled_images(32)
     spy.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=1, verbose=0)
     assert seen and set(seen) == {(2, (28, 28, 1), tf.int32, 2, (28, 28, 1), tf.int32)}
@@ -189,7 +191,8 @@ def toy_cgan(seed=0):
     h = layers.Dense(32, activation="relu")(layers.Dense(32, activation="relu")(h))
     d = keras.Model([x, yd], layers.Dense(1)(h))
     cgan = C.ConditionalGAN(g, d, n_classes=4, seed=seed)
-    cgan.compile(d_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5), g_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
+    cgan.compile(d_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
+                 g_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
                  jit_compile=False)
     return cgan
 

@@ -117,7 +117,8 @@ def test_ring_and_grid_centres_follow_the_protocol():
 
 
 def test_gaussian_mixture_1d_density_integrates_to_one():
-    x, pdf = gh.gaussian_mixture_1d(4000, means=(-2, 3), stds=(0.5, 1.0), weights=(0.25, 0.75), seed=1)
+    x, pdf = gh.gaussian_mixture_1d(4000, means=(-2, 3), stds=(0.5, 1.0), weights=(0.25, 0.75),
+                                    seed=1)
     assert x.shape == (4000, 1)
     t = np.linspace(-10, 12, 20001)
     assert trapezoid(pdf(t), t) == pytest.approx(1.0, abs=1e-6)

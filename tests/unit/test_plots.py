@@ -1,76 +1,117 @@
-"""Notebook 04's library pieces: latent interpolation and the GIF writer (the latent explorer's
-tests are in tests/unit/widgets/test_latent.py)."""
+"""gan_helpers.plots: image grids (as arrays, PNG files, matplotlib axes), loss curves and
+the GIF writer of notebook 04. Figures are drawn on a bare matplotlib Figure, so no backend
+or display is involved."""
 import os
 
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 
 import gan_helpers as gh
-from gan_helpers import latent, plots
+from gan_helpers import plots
+
+# --- image_grid, save_image_grid, show_images ----------------------------------------------
+
+# Five 2x3 images, each of one value in [-1, 1] (or beyond it: clipped), and the uint8 value
+# each becomes: (v + 1) * 127.5, rounded and clipped to [0, 255].
+VALUES = [-1.0, 0.0, 0.5, 1.0, 2.0]
+PIXELS = [0, 128, 191, 255, 255]
 
 
-# --- lerp / slerp ----------------------------------------------------------------------------
-
-def test_slerp_ends_at_both_vectors_and_keeps_equal_norms():
-    rng = np.random.default_rng(0)
-    z0, z1 = rng.standard_normal(100), rng.standard_normal(100)
-    z1 *= np.linalg.norm(z0) / np.linalg.norm(z1)
-    path = latent.slerp(z0, z1, np.linspace(0, 1, 11))
-    assert path.shape == (11, 100)
-    np.testing.assert_allclose(path[0], z0, atol=1e-12)
-    np.testing.assert_allclose(path[-1], z1, atol=1e-12)
-    np.testing.assert_allclose(np.linalg.norm(path, axis=1), np.linalg.norm(z0), rtol=1e-12)
+def _five_images(channel_axis=False):
+    x = np.stack([np.full((2, 3), v, np.float32) for v in VALUES])
+    return x[..., None] if channel_axis else x
 
 
-def test_slerp_moves_at_constant_angular_speed():
-    z0, z1 = np.array([2.0, 0.0]), np.array([0.0, 2.0])
-    path = latent.slerp(z0, z1, np.linspace(0, 1, 7))
-    angles = np.arctan2(path[:, 1], path[:, 0])
-    np.testing.assert_allclose(np.diff(angles), np.pi / 2 / 6, rtol=1e-12)
-    np.testing.assert_allclose(latent.slerp(z0, z1, 0.5), [np.sqrt(2), np.sqrt(2)])
+def test_to_uint8_maps_the_unit_range_and_keeps_uint8():
+    np.testing.assert_array_equal(plots.to_uint8(np.array(VALUES + [-3.0])),
+                                  PIXELS + [0])
+    raw = np.arange(0, 256, 51, dtype=np.uint8).reshape(1, 2, 3)
+    assert plots.to_uint8(raw) is raw  # uint8 is taken as [0, 255], unchanged
+    assert plots.to_uint8(np.zeros((4, 5, 6, 1))).shape == (4, 5, 6)  # grey channel dropped
 
 
-def test_lerp_midpoint_of_gaussian_latents_is_too_short_and_slerp_is_not():
-    # The claim the notebook makes: lerp's midpoint has norm about sqrt(d/2), not sqrt(d).
-    rng = np.random.default_rng(1)
-    z = rng.standard_normal((200, 2, 100))
-    mid_lerp = np.linalg.norm([latent.lerp(a, b, 0.5) for a, b in z], axis=1)
-    mid_slerp = np.linalg.norm([latent.slerp(a, b, 0.5) for a, b in z], axis=1)
-    assert abs(np.mean(mid_lerp) / 10.0 - np.sqrt(0.5)) < 0.03
-    assert abs(np.mean(mid_slerp) / 10.0 - 1.0) < 0.03
+@pytest.mark.parametrize("channel_axis", [False, True])
+def test_image_grid_places_each_image_on_a_black_frame(channel_axis):
+    grid = plots.image_grid(_five_images(channel_axis))
+    # ceil(sqrt(5)) = 3 images a row, 2 rows; 1 pixel of padding around and between them
+    assert grid.shape == (2 * (2 + 1) + 1, 3 * (3 + 1) + 1) and grid.dtype == np.uint8
+    for i, want in enumerate(PIXELS):
+        r, c = divmod(i, 3)
+        tile = grid[1 + 3 * r: 1 + 3 * r + 2, 1 + 4 * c: 1 + 4 * c + 3]
+        assert np.all(tile == want), (i, tile)
+    frame = np.ones(grid.shape, bool)
+    for i in range(len(PIXELS)):
+        r, c = divmod(i, 3)
+        frame[1 + 3 * r: 1 + 3 * r + 2, 1 + 4 * c: 1 + 4 * c + 3] = False
+    assert np.all(grid[frame] == 0)  # padding and the empty sixth slot
+    assert grid.min() == 0 and grid.max() == 255
 
 
-def test_parallel_and_zero_vectors_fall_back_to_lerp():
-    z = np.array([1.0, 2.0, 3.0])
-    np.testing.assert_allclose(latent.slerp(z, 3 * z, 0.5), 2 * z)
-    np.testing.assert_allclose(latent.slerp(np.zeros(3), z, 0.25), 0.25 * z)
-    assert np.all(np.isfinite(latent.slerp(z, -z, 0.5)))
+def test_image_grid_rows_padding_colour_and_bad_input():
+    x = _five_images()
+    assert plots.image_grid(x, nrow=5).shape == (1 * 3 + 1, 5 * 4 + 1)
+    assert plots.image_grid(x, nrow=2, pad=0).shape == (3 * 2, 2 * 3)
+    rgb = np.zeros((2, 4, 4, 3), np.uint8)
+    rgb[1] = [10, 20, 30]
+    grid = plots.image_grid(rgb, nrow=2)
+    assert grid.shape == (6, 11, 3) and grid[1, 6].tolist() == [10, 20, 30]
+    with pytest.raises(ValueError, match="non-empty batch"):
+        plots.image_grid(np.zeros((0, 2, 3)))
+    with pytest.raises(ValueError, match="non-empty batch"):
+        plots.image_grid(np.zeros((2, 3)))  # one image without a batch axis
 
 
-def test_dtypes_and_shape_errors():
-    z0, z1 = np.zeros(4, np.float32), np.ones(4, np.float32)
-    assert latent.lerp(z0, z1, 0.5).dtype == np.float32
-    assert latent.slerp(z0.astype(np.float64), z1, 0.5).dtype == np.float64
-    with pytest.raises(ValueError, match="same shape"):
-        latent.slerp(np.zeros(3), np.zeros(4), 0.5)
-    with pytest.raises(ValueError, match="same shape"):
-        latent.lerp(np.zeros((2, 3)), np.zeros((2, 3)), 0.5)
+def test_save_image_grid_writes_the_upscaled_grid_and_refuses_to_overwrite(tmp_path):
+    x = _five_images()
+    path = str(tmp_path / "grid.png")
+    assert plots.save_image_grid(x, path, scale=3) == path
+    with Image.open(path) as img:
+        saved = np.asarray(img)
+    np.testing.assert_array_equal(saved, np.kron(plots.image_grid(x), np.ones((3, 3), np.uint8)))
+    before = (os.path.getmtime(path), (tmp_path / "grid.png").read_bytes())
+    with pytest.raises(FileExistsError, match="exists already; choose a new file name"):
+        plots.save_image_grid(np.zeros_like(x), path)
+    assert (os.path.getmtime(path), (tmp_path / "grid.png").read_bytes()) == before
+    assert os.listdir(tmp_path) == ["grid.png"]
 
 
-def test_latent_interpolation():
-    rng = np.random.default_rng(2)
-    z0, z1 = rng.standard_normal(8), rng.standard_normal(8)
-    path = latent.latent_interpolation(z0, z1, steps=5)
-    assert path.shape == (5, 8) and path.dtype == np.float32
-    np.testing.assert_allclose(path[[0, -1]], np.stack([z0, z1]), rtol=1e-6)
-    np.testing.assert_allclose(path[2], latent.slerp(z0, z1, 0.5), rtol=1e-6)
-    np.testing.assert_allclose(latent.latent_interpolation(z0, z1, 3, method="lerp")[1],
-                               (z0 + z1) / 2, rtol=1e-6)
-    with pytest.raises(ValueError, match="unknown method"):
-        latent.latent_interpolation(z0, z1, method="cubic")
-    with pytest.raises(ValueError, match="steps must be >= 2"):
-        latent.latent_interpolation(z0, z1, steps=1)
+def test_show_images_draws_the_grid_on_the_given_axis():
+    ax = Figure().subplots()
+    x = _five_images()
+    assert plots.show_images(x, nrow=2, title="samples", ax=ax) is ax
+    (shown,) = ax.get_images()
+    np.testing.assert_array_equal(shown.get_array(), plots.image_grid(x, nrow=2))
+    assert shown.get_clim() == (0, 255) and not ax.axison and ax.get_title() == "samples"
+
+
+# --- plot_losses -----------------------------------------------------------------------------
+
+class _History:  # what keras' fit returns: the per-epoch logs in .history
+    def __init__(self, history):
+        self.history = history
+
+
+@pytest.mark.parametrize("wrap", [dict, _History], ids=["dict", "History"])
+def test_plot_losses_draws_one_line_per_loss_key(wrap):
+    logs = {"d_loss": [1.4, 1.2, 1.1], "g_loss": [0.7, 0.9, 1.0], "d_real": [0.5, 0.6, 0.7]}
+    ax = plots.plot_losses(wrap(logs), ax=Figure().subplots())
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["d_loss", "g_loss"]  # the default keys
+    for line in lines:
+        np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])  # epochs count from 1
+        np.testing.assert_array_equal(line.get_ydata(), logs[line.get_label()])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["d_loss", "g_loss"] and ax.get_xlabel() == "epoch"
+
+
+def test_plot_losses_skips_keys_the_history_lacks():
+    logs = {"d_loss": [1.0, 0.8], "critic_loss": [3.0, 2.0]}
+    ax = plots.plot_losses(logs, keys=("d_loss", "g_loss", "critic_loss"),
+                           ax=Figure().subplots(), title="WGAN")
+    assert [line.get_label() for line in ax.get_lines()] == ["d_loss", "critic_loss"]
+    assert ax.get_title() == "WGAN"
 
 
 # --- save_gif --------------------------------------------------------------------------------

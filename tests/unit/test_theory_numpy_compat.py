@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 THEORY = Path(__file__).resolve().parents[2] / "gan_helpers" / "theory.py"
-ENV = Path(tempfile.gettempdir()) / f"gan-workbook-numpy126-py{sys.version_info[0]}{sys.version_info[1]}"
+ENV = Path(tempfile.gettempdir()) / "gan-workbook-numpy126-py{}{}".format(*sys.version_info[:2])
 REQUIREMENTS = ["numpy==1.26.*", "scipy>=1.10"]
 
 CHECKS = textwrap.dedent("""
@@ -75,7 +75,8 @@ def _build(env):
 
 @pytest.mark.skipif(os.environ.get("GAN_WORKBOOK_NUMPY_COMPAT") == "0",
                     reason="GAN_WORKBOOK_NUMPY_COMPAT=0")
-@pytest.mark.skipif(sys.version_info >= (3, 13), reason="NumPy 1.26 has no wheels for Python >= 3.13")
+@pytest.mark.skipif(sys.version_info >= (3, 13),
+                    reason="NumPy 1.26 has no wheels for Python >= 3.13")
 def test_theory_runs_under_numpy_1_26():
     py = _build(ENV)
     run = subprocess.run([str(py), "-c", CHECKS, str(THEORY)], capture_output=True, text=True,

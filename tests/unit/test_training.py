@@ -24,7 +24,8 @@ def toy_data(n=512, batch=64):
 
 def test_trainer_lowers_the_discriminator_loss_on_an_easy_toy():
     gan = toy_gan()
-    gan.compile(d_optimizer=keras.optimizers.Adam(1e-2), g_optimizer=keras.optimizers.Adam(1e-4), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-2),
+                g_optimizer=keras.optimizers.Adam(1e-4), jit_compile=False)
     batch = next(iter(toy_data()))
     fake = gan.generator(gan.sample_latent(64))
     before = float(gh.minimax_discriminator_loss(gan.discriminator(batch), gan.discriminator(fake)))
@@ -36,7 +37,8 @@ def test_trainer_lowers_the_discriminator_loss_on_an_easy_toy():
 
 def test_d_steps_and_xla_on_cpu():
     gan = toy_gan(d_steps=3)
-    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=True)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3),
+                g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=True)
     hist = gan.fit(toy_data(n=3 * 512, batch=3 * 64), epochs=1, verbose=0).history
     assert gan.jit_compile is True  # Keras silently falls back when a model can't use XLA
     assert np.isfinite(hist["d_loss"][0]) and np.isfinite(hist["g_loss"][0])
@@ -55,7 +57,8 @@ def test_each_critic_step_gets_its_own_real_batch():
     gh.set_seed(0)
     g = gh.dense_generator(latent_dim=4, widths=(8,), output_shape=2, output_activation=None)
     gan = Recording(g, gh.dense_discriminator(input_shape=2, widths=(8,)), d_steps=3, seed=0)
-    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3),
+                g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
     real = np.arange(24, dtype=np.float32).reshape(12, 2)  # 12 distinct rows
     gan.train_step(tf.constant(real))  # eagerly: the recording sees concrete tensors
     assert len(seen) == 3 and all(s.shape == (4, 2) for s in seen)
@@ -69,7 +72,8 @@ def test_generate_does_not_change_the_training_run():
     # Sampling for a picture or a metric mid-training must leave training bit-for-bit alone.
     def run(sample_during_training):
         gan = toy_gan(seed=3)
-        gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
+        gan.compile(d_optimizer=keras.optimizers.Adam(1e-3),
+                    g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
         peek = keras.callbacks.LambdaCallback(on_train_batch_end=lambda *_, **__: gan.generate(5))
         gan.fit(toy_data(), epochs=2, verbose=0,
                 callbacks=[peek] if sample_during_training else [])
@@ -82,7 +86,8 @@ def test_generate_does_not_change_the_training_run():
 def test_short_last_batch_is_fine():
     x = np.random.default_rng(1).normal(size=(100, 2)).astype(np.float32)
     gan = toy_gan()
-    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3),
+                g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
     gan.fit(tf.data.Dataset.from_tensor_slices(x).batch(32), epochs=1, verbose=0)  # 32,32,32,4
     assert int(gan.g_optimizer.iterations) == 4
 
@@ -114,7 +119,8 @@ def test_configuration_mistakes_are_explained():
     with pytest.raises(ValueError, match="two distinct optimizer"):
         gan.compile(d_optimizer=opt, g_optimizer=opt)
     with pytest.raises(ValueError, match="unknown generator loss"):
-        gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam(), generator_loss="hinge")
+        gan.compile(d_optimizer=keras.optimizers.Adam(),
+                    g_optimizer=keras.optimizers.Adam(), generator_loss="hinge")
 
 
 def test_image_grid_callback_and_run_dirs_never_overwrite(tmp_path):
@@ -123,7 +129,8 @@ def test_image_grid_callback_and_run_dirs_never_overwrite(tmp_path):
     gh.set_seed(0)
     gan = gh.GAN(gh.dcgan_generator(latent_dim=8, width=0.125),
                  gh.dcgan_discriminator(width=0.125), seed=0)
-    gan.compile(d_optimizer=keras.optimizers.Adam(2e-4), g_optimizer=keras.optimizers.Adam(2e-4), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.Adam(2e-4),
+                g_optimizer=keras.optimizers.Adam(2e-4), jit_compile=False)
     x = np.random.default_rng(0).integers(0, 256, size=(32, 28, 28), dtype=np.uint8)
     ds = gh.mnist_dataset(16, images=x)
     cb = gh.ImageGridCallback(run_dir=first, n=4)
@@ -141,7 +148,8 @@ def _one_step(updates, real):
     d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"),
                           keras.layers.Dense(1)])
     gan = gh.GAN(g, d, seed=1, updates=updates)
-    gan.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.5),
+                g_optimizer=keras.optimizers.SGD(0.5), jit_compile=False)
     before = [w.numpy() for w in g.weights], [w.numpy() for w in d.weights]
     state = gan.seed_generator.state.numpy()
     gan.train_step(tf.constant(real))
@@ -179,7 +187,8 @@ def test_update_order_against_a_hand_written_step(updates):
 
 def test_simultaneous_updates_train_and_unknown_orders_are_refused():
     gan = toy_gan(updates="simultaneous")
-    gan.compile(d_optimizer=keras.optimizers.Adam(1e-2), g_optimizer=keras.optimizers.Adam(1e-4), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-2),
+                g_optimizer=keras.optimizers.Adam(1e-4), jit_compile=False)
     hist = gan.fit(toy_data(), epochs=3, verbose=0).history
     assert hist["d_real"][-1] - hist["d_fake"][-1] > 0.4
     assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 24
@@ -194,7 +203,8 @@ def test_mixed_precision_trains_with_float32_weights(policy):
     keras.config.set_dtype_policy(policy)
     try:
         gan = toy_gan()
-        gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
+        gan.compile(d_optimizer=keras.optimizers.Adam(1e-3),
+                    g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
         hist = gan.fit(toy_data(), epochs=2, verbose=0).history
     finally:
         keras.config.set_dtype_policy(previous)
@@ -224,3 +234,59 @@ def test_divergence_guard_is_keras_terminate_on_nan_watching_the_gan_losses():
         guard.on_train_batch_end(3, {"d_loss": 0.7, "g_loss": float("nan")})
     with pytest.raises(gh.TrainingDiverged, match=r"d_loss=inf"):
         guard.on_train_batch_end(4, {"d_loss": float("inf"), "g_loss": 0.7})
+
+
+# --- reliability: divergence stops cleanly, runs repeat under set_seed ------------------------
+
+def sgd_toy_gan(lr=1e-3):
+    """A compiled toy GAN, SGD at ``lr`` for both players, seeded with set_seed(0)."""
+    gh.set_seed(0)
+    g = gh.dense_generator(latent_dim=4, widths=(16,), output_shape=2, output_activation=None)
+    d = gh.dense_discriminator(input_shape=2, widths=(16,))
+    gan = gh.GAN(g, d, seed=0)
+    gan.compile(d_optimizer=keras.optimizers.SGD(lr),
+                g_optimizer=keras.optimizers.SGD(lr), jit_compile=False)
+    return gan
+
+
+def small_toy_data():
+    """256 points around (2, 2), in batches of 32."""
+    x = np.random.default_rng(0).normal(2.0, 0.5, size=(256, 2)).astype(np.float32)
+    return tf.data.Dataset.from_tensor_slices(x).batch(32)
+
+
+def test_divergence_stops_at_the_step_and_keeps_the_last_good_checkpoint(tmp_path):
+    gan = sgd_toy_gan()
+    ckpt = gh.GANCheckpoint(gan, str(tmp_path), verbose=False)
+    gan.fit(small_toy_data(), epochs=1, verbose=0, callbacks=[ckpt])
+    good = ckpt.manager.latest_checkpoint
+    gan.d_optimizer.learning_rate.assign(1e30)  # absurd: the weights overflow at once
+    gan.g_optimizer.learning_rate.assign(1e30)
+    diverged = r"diverged at step \d+.*last good checkpoint is kept"
+    with pytest.raises(gh.TrainingDiverged, match=diverged) as err:
+        gan.fit(small_toy_data(), epochs=3, initial_epoch=1, verbose=0, callbacks=[ckpt])
+    print(err.value)
+    assert ckpt.manager.latest_checkpoint == good and good.endswith("ckpt-1")
+    fresh = sgd_toy_gan()
+    gh.GANCheckpoint(fresh, str(tmp_path), verbose=False).restore()
+    assert all(np.all(np.isfinite(w.numpy())) for w in fresh.weights)
+
+
+@pytest.fixture
+def op_determinism_off_afterwards():
+    # Op determinism is process-wide and makes Keras refuse XLA: undo it for later tests.
+    yield
+    from tensorflow.python.framework import config
+
+    config.disable_op_determinism()
+
+
+@pytest.mark.usefixtures("op_determinism_off_afterwards")
+def test_set_seed_makes_two_cpu_runs_identical():
+    def run():
+        gh.set_seed(7, deterministic=True)
+        gan = sgd_toy_gan()
+        gh.set_seed(7, deterministic=True)
+        return gan.fit(small_toy_data(), epochs=2, verbose=0).history
+    first, second = run(), run()
+    assert first == second

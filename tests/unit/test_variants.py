@@ -36,7 +36,8 @@ def test_penalty_is_zero_for_a_unit_gradient_critic_and_positive_otherwise():
 def test_penalty_uses_the_per_sample_norm_on_images():
     # f(x) = sum of pixels: gradient 1 everywhere, per-sample norm sqrt(H·W·C) = sqrt(16).
     x = keras.Input((2, 2, 4))
-    critic = keras.Model(x, keras.layers.Lambda(lambda t: tf.reduce_sum(t, axis=[1, 2, 3])[:, None])(x))
+    pixel_sum = keras.layers.Lambda(lambda t: tf.reduce_sum(t, axis=[1, 2, 3])[:, None])
+    critic = keras.Model(x, pixel_sum(x))
     real = np.zeros((5, 2, 2, 4), np.float32)
     assert float(V.gradient_penalty(critic, real, real + 1.0)) == pytest.approx(9.0, rel=1e-5)
 
@@ -159,7 +160,8 @@ def test_packed_gan_trains():
     m = 2
     d = V.packed_discriminator(gh.dense_discriminator(input_shape=2 * m, widths=(16,)), m)
     gan = gh.GAN(toy_generator(), d, seed=0)
-    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3),
+                g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
     hist = gan.fit(toy_data(), epochs=2, verbose=0).history
     assert all(np.all(np.isfinite(v)) for v in hist.values())
     assert gan.generate(10).shape == (10, 2)

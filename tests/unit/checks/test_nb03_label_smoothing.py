@@ -47,7 +47,9 @@ def test_bce_grad_names_the_mistake(wrong, hint):
 
 def test_bce_grad_gradient_wrt_probability_is_named_where_finite():
     # Only the finite cases: the |l| = 800 case stops the mistake at the finiteness check above.
-    wrong = lambda t, l: (expit(l) - t) / (expit(l) * (1 - expit(l)))  # noqa: E731
+    def wrong(t, l):
+        return (expit(l) - t) / (expit(l) * (1 - expit(l)))
+
     ref = theory.soft_bce_grad
     l = np.linspace(-3, 3, 7)
     with pytest.raises(AssertionError, match="with respect to the probability"):

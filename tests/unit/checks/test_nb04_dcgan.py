@@ -73,7 +73,7 @@ def _unnormalised(z0, z1, t):
      "you interpolated the unit vectors"),
     (_unnormalised, "arccos of a number outside"),
     (lambda a, b, t: _slerp(a, b, t)[:, None], "one vector of z0's shape"),
-    (lambda a, b, t: np.sin((1 - t)) * a + np.sin(t) * b, "Ω = arccos"),
+    (lambda a, b, t: np.sin(1 - t) * a + np.sin(t) * b, "Ω = arccos"),
     (_slerp_unguarded, "parallel or antiparallel vectors"),
     (_slerp_parallel_only, "parallel or antiparallel vectors"),
 ])

@@ -1,18 +1,13 @@
-"""Tests of gan_helpers.metrics: FID against closed forms and an independent implementation,
-the shipped MNIST classifier, classifier score, class histogram and mode coverage."""
-import json
-import shutil
-
+"""gan_helpers.metrics.frechet: the Fréchet distance against closed forms and an independent
+implementation, FID on images (the shipped extractor, a callable, Inception's preprocessing)
+and FID∞, the least-squares extrapolation of FID_N to N -> ∞ (Chong & Forsyth 2020). The
+``mnist`` fixture is in conftest.py."""
 import numpy as np
 import pytest
 
 import gan_helpers
 from gan_helpers import metrics
-from gan_helpers.metrics import classifier as clf_mod
 from gan_helpers.metrics import frechet as frechet_mod
-
-HQ_MASS_2D = 1.0 - np.exp(-4.5)  # P(|z| < 3) for a standard 2-D Gaussian
-
 
 # --- helpers ------------------------------------------------------------------------------
 
@@ -39,14 +34,6 @@ def random_spd(rng, d):
 def correlated_features(rng, n, d, shift=0.0):
     mix = rng.standard_normal((d, d))
     return rng.standard_normal((n, d)) @ mix + shift
-
-
-@pytest.fixture(scope="module")
-def mnist():
-    """The bundled 5k MNIST subset, shuffled with a fixed seed (it is ordered by digit)."""
-    x, y = gan_helpers.load_mnist(source="bundled", verbose=False)
-    order = np.random.default_rng(0).permutation(len(x))
-    return x[order], y[order]
 
 
 # --- Fréchet distance: closed forms ---------------------------------------------------------
@@ -243,91 +230,44 @@ def test_inception_without_weights_says_use_mnist(monkeypatch):
         metrics.get_extractor("inception")
 
 
-# --- the shipped classifier -------------------------------------------------------------------
+# --- FID∞ (Chong & Forsyth 2020) -------------------------------------------------------------
 
-def test_shipped_weights_reach_recorded_heldout_accuracy():
-    info = metrics.classifier_info()
-    assert {"heldout_accuracy", "seed", "source", "sha256"} <= set(info)
-    try:
-        x_ho, y_ho = gan_helpers.load_mnist(source=info["source"], split="reference",
-                                            verbose=False)
-    except RuntimeError:
-        pytest.skip(f"the weights were trained on source {info['source']!r}, unavailable here")
-    assert len(x_ho) == info["n_heldout"]
-    acc = np.mean(np.argmax(metrics.classifier_logits(x_ho), axis=1) == y_ho)
-    print(f"\nheld-out accuracy {acc:.4f} (recorded {info['heldout_accuracy']:.4f})")
-    assert acc >= info["heldout_accuracy"] - 1.0 / info["n_heldout"] - 1e-9
-    assert acc >= 0.97
-    assert metrics.load_classifier() is metrics.load_classifier()  # cached per process
+def test_fid_infinity_recovers_an_exact_line_in_one_over_n():
+    ns = np.array([500, 1000, 2000, 5000])
+    fid_inf, k = metrics.fid_infinity(ns, 3.0 + 1200.0 / ns)
+    assert fid_inf == pytest.approx(3.0, abs=1e-9)
+    assert k == pytest.approx(1200.0, rel=1e-9)
 
 
-def test_features_are_the_penultimate_layer(mnist):
-    feats = metrics.mnist_features(mnist[0][:20], batch_size=7)  # batching must not matter
-    assert feats.shape == (20, 128) and feats.min() >= 0  # ReLU layer
-    assert np.allclose(feats, metrics.mnist_features(mnist[0][:20]), atol=1e-5)
+def test_fid_infinity_is_the_least_squares_fit_not_an_endpoint_line():
+    ns = np.array([250.0, 500, 1000, 2500])
+    noise = np.array([0.0, 0.0, 1.0, 0.0])  # one noisy middle point
+    fids = 2.0 + 900.0 / ns + noise
+    want = np.polyfit(1.0 / ns, fids, 1)[::-1]  # independent: numpy's polyfit (slope first)
+    assert metrics.fid_infinity(ns, fids) == pytest.approx(tuple(want), rel=1e-9)
+    # ...which differs from the line through the first and last points.
+    slope = (fids[-1] - fids[0]) / (1 / ns[-1] - 1 / ns[0])
+    assert abs(metrics.fid_infinity(ns, fids)[0] - (fids[0] - slope / ns[0])) > 0.1
 
 
-def test_missing_or_corrupt_weights_say_how_to_retrain(tmp_path):
-    with pytest.raises(FileNotFoundError, match="train_classifier"):
-        metrics.load_classifier(str(tmp_path / "nope.weights.h5"))
-    bad = tmp_path / "bad.weights.h5"
-    bad.write_bytes(b"not an HDF5 file" * 100)
-    with pytest.raises(RuntimeError, match="train_classifier"):
-        metrics.load_classifier(str(bad))
-    copy = tmp_path / "copy.weights.h5"
-    shutil.copy(clf_mod.DEFAULT_WEIGHTS, copy)
-    (tmp_path / "copy.json").write_text(json.dumps({"sha256": "0" * 64}))
-    with pytest.raises(RuntimeError, match="checksum"):
-        metrics.load_classifier(str(copy))
+def test_fid_infinity_averages_repeated_sizes():
+    ns = [100, 100, 400, 400]
+    fid_inf, k = metrics.fid_infinity(ns, [11.0, 13.0, 4.0, 6.0])  # means 12 at 1/100, 5 at 1/400
+    assert k == pytest.approx(7.0 / (1 / 100 - 1 / 400))
+    assert fid_inf == pytest.approx(12.0 - k / 100)
 
 
-def test_classifier_score_real_vs_noise(mnist):
-    real_mean, real_std = metrics.classifier_score(mnist[0])
-    noise = np.random.default_rng(13).uniform(-1, 1, (5000, 28, 28)).astype(np.float32)
-    noise_mean, _ = metrics.classifier_score(noise)
-    print(f"\nclassifier score: real {real_mean:.3f} ± {real_std:.3f}, noise {noise_mean:.3f}")
-    assert 9.0 < real_mean <= 10.0 and real_std < 0.3
-    assert noise_mean < real_mean - 3
-    with pytest.raises(ValueError, match="splits"):
-        metrics.classifier_score(mnist[0][:5], splits=10)
+def test_fid_infinity_returns_python_floats():
+    out = metrics.fid_infinity([100, 200], [2.0, 1.0])
+    assert all(type(v) is float for v in out) and len(out) == 2
 
 
-def test_class_histogram(mnist):
-    x, y = mnist
-    h = metrics.class_histogram(x)
-    assert h.counts.shape == (10,) and h.counts.sum() == len(x)
-    assert h.digits_present == 10 and h.kl_uniform < 0.01
-    ones = metrics.class_histogram(x[y == 1])  # a perfectly collapsed "generator"
-    assert ones.digits_present == 1 and ones.kl_uniform == pytest.approx(np.log(10), rel=0.02)
-
-
-# --- mode coverage --------------------------------------------------------------------------
-
-@pytest.mark.parametrize("make, std, k", [(gan_helpers.ring_of_gaussians, 0.01, 8),
-                                          (gan_helpers.grid_of_gaussians, 0.05, 25)])
-def test_mode_coverage_exact_samples(make, std, k):
-    samples, centres = make(2500, std=std, seed=0)
-    cov = metrics.mode_coverage(samples, centres, std)
-    assert cov.modes == k and len(cov.counts) == k and cov.counts.sum() <= 2500
-    assert abs(cov.hq_fraction - HQ_MASS_2D) < 0.01  # binomial sd ≈ 0.002 at N=2500
-    # With 100k samples (sd ≈ 0.0003) a threshold of 2.9 std instead of 3 would show.
-    many, _ = make(100_000, std=std, seed=1)
-    assert abs(metrics.mode_coverage(many, centres, std).hq_fraction - HQ_MASS_2D) < 0.0015
-
-
-def test_mode_coverage_single_mode_and_off_modes():
-    std = 0.05
-    centres = gan_helpers.grid_centres()
-    rng = np.random.default_rng(14)
-    one = centres[7] + std * rng.standard_normal((2500, 2))
-    cov = metrics.mode_coverage(one, centres, std)
-    assert cov.modes == 1 and cov.counts[7] == cov.counts.sum()
-    angle = rng.uniform(0, 2 * np.pi, 2500)
-    unit = np.stack([np.cos(angle), np.sin(angle)], axis=1)
-    off = centres[rng.integers(0, 25, 2500)] + 10 * std * unit
-    cov = metrics.mode_coverage(off, centres, std)
-    assert cov.modes == 0 and cov.hq_fraction == 0.0
-    far = rng.uniform(20, 30, (2500, 2))
-    assert metrics.mode_coverage(far, centres, std).modes == 0
-    with pytest.raises(ValueError, match="same"):
-        metrics.mode_coverage(one, np.zeros((3, 3)), std)
+@pytest.mark.parametrize("ns, fids, phrase", [
+    ([100, 200], [1.0], "one FID per sample size"),
+    ([100, 100, 100], [1.0, 2.0, 3.0], "two or more different"),
+    ([0, 100], [1.0, 2.0], "positive"),
+    ([100, 200], [np.nan, 2.0], "finite"),
+])
+def test_fid_infinity_rejects_bad_input(ns, fids, phrase):
+    with pytest.raises(ValueError, match=phrase):
+        metrics.fid_infinity(ns, fids)
