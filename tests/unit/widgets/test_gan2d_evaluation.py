@@ -81,7 +81,9 @@ def test_evaluate_is_the_protocol_on_g_and_d(gan):
 
     assert s["d_real"] == pytest.approx(d(real).mean(), abs=1e-6)
     assert s["d_fake"] == pytest.approx(d(samples).mean(), abs=1e-6)
-    assert s["d_grid"].shape == (21, 21) and s["axis"][0] == -half_width == -s["axis"][-1]
+    # axis is float32: compare with a float32 (NumPy 1.x would promote a Python float)
+    assert s["d_grid"].shape == (21, 21)
+    assert s["axis"][0] == -np.float32(half_width) == -s["axis"][-1]
     i, j = 3, 17  # d_grid[i, j] is D at (x, y) = (axis[j], axis[i])
     point = np.array([[s["axis"][j], s["axis"][i]]], np.float32)
     assert s["d_grid"][i, j] == pytest.approx(d(point)[0], abs=1e-6)

@@ -38,7 +38,9 @@ def test_initial_state_is_numbers_from_the_protocol(stepper):
     assert (s["modes"], s["hq_fraction"]) == (cov.modes, cov.hq_fraction)
     np.testing.assert_array_equal(s["counts"], cov.counts)
     assert mode_coverage(s["real"], centres, std).modes == 8  # the real samples are the ring
-    assert s["d_grid"].shape == (81, 81) and s["axis"][0] == -half_width == -s["axis"][-1]
+    # axis is float32: compare with a float32 (NumPy 1.x would promote a Python float)
+    assert s["d_grid"].shape == (81, 81)
+    assert s["axis"][0] == -np.float32(half_width) == -s["axis"][-1]
     assert np.all((s["d_grid"] > 0) & (s["d_grid"] < 1))
     assert 0 < s["d_real"] < 1 and 0 < s["d_fake"] < 1
     near = np.argmin(np.linalg.norm(s["samples"][:, None] - centres[None], axis=-1), axis=1)
