@@ -1,5 +1,5 @@
 """Bad input across the public API: each raises an error that says what was wrong and
-what to do. The table is the list the README and the closing notes refer to; it spans the
+what to do. The table is the list the closing notes refer to; it spans the
 package's modules, so it sits beside test_project.py rather than in tests/unit/ (which
 mirrors gan_helpers/ module by module). The image rule's own cases, at every entry point,
 are in tests/unit/test_images.py."""
