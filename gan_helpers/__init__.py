@@ -9,26 +9,60 @@ names are also at the top (``gh.GAN``, ``gh.load_mnist``). ``gh.widgets`` loads 
 use (it needs ipywidgets). The instructor's tool (``gan_helpers.instructor``) is not
 imported here: learners never load it.
 """
+import importlib as _importlib
 import os as _os
 
-# Hide TensorFlow's C++ start-up chatter (CUDA probing, CPU flags) unless asked for.
+# Hide TensorFlow's C++ start-up chatter (CUDA probing, CPU flags) unless asked for. TensorFlow
+# reads this when it loads, so the imports below (which load it) come after it: noqa E402.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from .data import (gaussian_mixture_1d, grid_centres, grid_of_gaussians, load_mnist,  # noqa: E402
-                   mnist_dataset, ring_centres, ring_of_gaussians)
-from .images import to_unit_range  # noqa: E402
-from .losses import (bce_with_logits, minimax_discriminator_loss, minimax_generator_loss,  # noqa: E402
-                     non_saturating_generator_loss)
-from .models import (dcgan_discriminator, dcgan_generator, dense_discriminator,  # noqa: E402
-                     dense_generator)
-from .plots import image_grid, plot_losses, save_image_grid, show_images  # noqa: E402
-from .runtime import (device_report, in_colab, mix_seed, profile, profile_name, rng,  # noqa: E402
-                      set_seed, speed_settings)
-from .training import (GAN, DivergenceGuard, ImageGridCallback, TrainingDiverged,  # noqa: E402
-                       new_run_dir)
+from . import (  # noqa: E402,F401
+    checkpoints,
+    checks,
+    conditional,
+    data,
+    images,
+    latent,
+    losses,
+    metrics,
+    models,
+    plots,
+    runtime,
+    stats,
+    theory,
+    training,
+    variants,
+)
 from .checkpoints import GANCheckpoint  # noqa: E402
-from . import (checkpoints, checks, conditional, data, images, latent, losses, metrics,  # noqa: E402,F401
-               models, plots, runtime, stats, theory, training, variants)
+from .data import (  # noqa: E402
+    gaussian_mixture_1d,
+    grid_centres,
+    grid_of_gaussians,
+    load_mnist,
+    mnist_dataset,
+    ring_centres,
+    ring_of_gaussians,
+)
+from .images import to_unit_range  # noqa: E402
+from .losses import (  # noqa: E402
+    bce_with_logits,
+    minimax_discriminator_loss,
+    minimax_generator_loss,
+    non_saturating_generator_loss,
+)
+from .models import dcgan_discriminator, dcgan_generator, dense_discriminator, dense_generator  # noqa: E402
+from .plots import image_grid, plot_losses, save_image_grid, show_images  # noqa: E402
+from .runtime import (  # noqa: E402
+    device_report,
+    in_colab,
+    mix_seed,
+    profile,
+    profile_name,
+    rng,
+    set_seed,
+    speed_settings,
+)
+from .training import GAN, DivergenceGuard, ImageGridCallback, TrainingDiverged, new_run_dir  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -36,9 +70,7 @@ __version__ = "0.1.0"
 def __getattr__(name):
     # Widgets sit on top of everything and need ipywidgets: load them only when asked for.
     if name == "widgets":
-        import importlib
-
-        return importlib.import_module(".widgets", __name__)
+        return _importlib.import_module(".widgets", __name__)
     raise AttributeError(f"module 'gan_helpers' has no attribute {name!r}")
 
 __all__ = [

@@ -12,8 +12,6 @@ optimiser state). Usage::
 
 Running the same cell again after an interruption resumes, and says so.
 """
-from __future__ import annotations
-
 import os
 import tempfile
 
@@ -47,7 +45,8 @@ class GANCheckpoint(keras.callbacks.Callback):
             raise ValueError("GANCheckpoint: compile the GAN first (gan.compile(d_optimizer=..., "
                              "g_optimizer=...)); the checkpoint holds its optimisers.")
         _check_writable(directory)
-        self.gan, self.directory, self.every, self.verbose = gan, directory, max(1, int(every)), verbose
+        self.gan, self.directory, self.every, self.verbose = (gan, directory, max(1, int(every)),
+                                                              verbose)
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
         self.checkpoint = tf.train.Checkpoint(
             generator=gan.generator, discriminator=gan.discriminator,
@@ -56,7 +55,8 @@ class GANCheckpoint(keras.callbacks.Callback):
             # every variable, seed states of dropout layers included: tracking the models
             # alone misses those, and a resumed run would then draw different dropout masks
             variables=list(gan.generator.variables) + list(gan.discriminator.variables))
-        self.manager = tf.train.CheckpointManager(self.checkpoint, directory, max_to_keep=max_to_keep)
+        self.manager = tf.train.CheckpointManager(self.checkpoint, directory,
+                                                  max_to_keep=max_to_keep)
 
     def restore(self):
         """Load the newest checkpoint in the folder, if any; return the epoch to resume at."""

@@ -17,13 +17,12 @@ Behind the join sit the workbook's DCGAN networks (:func:`gan_helpers.dcgan_gene
 trackers, noise generator, ``compute_d_loss`` hook; its ``train_step`` takes
 ``(images, labels)`` batches, e.g. from ``gh.mnist_dataset(..., with_labels=True)``.
 """
-from __future__ import annotations
-
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from .metrics import classifier_logits
 from .models import dcgan_discriminator, dcgan_generator
 from .training import GAN
 
@@ -133,7 +132,8 @@ class ConditionalGAN(GAN):
         if labels.ndim == 0:
             labels = np.full(n, labels)
         if not np.issubdtype(labels.dtype, np.integer):
-            raise ValueError(f"ConditionalGAN.generate: labels must be integers, got {labels.dtype}.")
+            raise ValueError("ConditionalGAN.generate: labels must be integers, "
+                             f"got {labels.dtype}.")
         if labels.shape != (n,):
             raise ValueError(f"ConditionalGAN.generate: {len(labels)} labels for {n} samples; "
                              "pass one label per sample (or a single int for all).")
@@ -161,8 +161,8 @@ class ConditionalGAN(GAN):
             z = self.generate_latents(n)
         z = np.asarray(z, dtype=np.float32)
         if z.ndim != 2 or z.shape != (n, self.latent_dim):
-            raise ValueError(f"ConditionalGAN.generate: z must have shape ({n}, {self.latent_dim}), "
-                             f"got {z.shape}.")
+            raise ValueError("ConditionalGAN.generate: z must have shape "
+                             f"({n}, {self.latent_dim}), got {z.shape}.")
         labels = self._labels_for(labels, n)
         return self.generator.predict([z, labels], batch_size=batch_size, verbose=0)
 
@@ -199,8 +199,6 @@ def class_accuracy(generate, n_per_class=100, n_classes=10, batch_size=500):
     ``lambda y: cgan.generate(labels=y)``). Returns ``(per_class, images, labels,
     predicted)``: the per-class accuracy (length ``n_classes``) and what it was computed on.
     """
-    from .metrics import classifier_logits
-
     labels = np.repeat(np.arange(n_classes, dtype=np.int32), n_per_class)
     images = np.asarray(generate(labels))
     predicted = classifier_logits(images, batch_size=batch_size).argmax(axis=1)

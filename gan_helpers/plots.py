@@ -1,17 +1,18 @@
 """Figures: image grids (as arrays, PNG files, matplotlib axes) and loss curves."""
-from __future__ import annotations
-
 import math
 import os
 
+import matplotlib.pyplot as plt
 import numpy as np
+from PIL import Image
 
 
 def to_uint8(images):
     """Images in [-1, 1] (float) or [0, 255] (uint8) -> uint8 (N, H, W) or (N, H, W, C)."""
     images = np.asarray(images)
     if images.dtype != np.uint8:
-        images = np.clip(np.round((images.astype(np.float32) + 1.0) * 127.5), 0, 255).astype(np.uint8)
+        images = np.clip(np.round((images.astype(np.float32) + 1.0) * 127.5),
+                         0, 255).astype(np.uint8)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     return images
@@ -21,7 +22,8 @@ def image_grid(images, nrow=None, pad=1):
     """Tile N images into one uint8 array (rows of ``nrow`` images; default: square-ish)."""
     images = to_uint8(images)
     if images.ndim not in (3, 4) or len(images) == 0:
-        raise ValueError(f"image_grid: expected a non-empty batch (N, H, W[, C]), got {images.shape}")
+        raise ValueError("image_grid: expected a non-empty batch (N, H, W[, C]), "
+                         f"got {images.shape}")
     n, h, w = images.shape[:3]
     nrow = nrow or int(math.ceil(math.sqrt(n)))
     ncol_rows = int(math.ceil(n / nrow))
@@ -29,14 +31,13 @@ def image_grid(images, nrow=None, pad=1):
     grid = np.zeros(shape, dtype=np.uint8)
     for i, img in enumerate(images):
         r, c = divmod(i, nrow)
-        grid[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (w + pad): pad + c * (w + pad) + w] = img
+        grid[pad + r * (h + pad): pad + r * (h + pad) + h,
+             pad + c * (w + pad): pad + c * (w + pad) + w] = img
     return grid
 
 
 def save_image_grid(images, path, nrow=None, scale=4):
     """Write a PNG grid (nearest-neighbour upscaled ``scale`` times). Refuses to overwrite."""
-    from PIL import Image
-
     if os.path.exists(path):
         raise FileExistsError(f"save_image_grid: {path!r} exists already; choose a new file name "
                               "or folder (gan_helpers never overwrites your figures).")
@@ -49,8 +50,6 @@ def save_image_grid(images, path, nrow=None, scale=4):
 
 def show_images(images, nrow=None, title=None, ax=None, size=4):
     """Show a grid of images on a matplotlib axis (created if not given); returns the axis."""
-    import matplotlib.pyplot as plt
-
     if ax is None:
         _, ax = plt.subplots(figsize=(size, size))
     ax.imshow(image_grid(images, nrow=nrow), cmap="gray", vmin=0, vmax=255)
@@ -62,8 +61,6 @@ def show_images(images, nrow=None, title=None, ax=None, size=4):
 
 def plot_losses(history, keys=("d_loss", "g_loss"), ax=None, title="Losses"):
     """Plot loss curves from a Keras ``History`` (or its ``.history`` dict)."""
-    import matplotlib.pyplot as plt
-
     hist = getattr(history, "history", history)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
@@ -86,8 +83,6 @@ def save_gif(frames, path, duration_ms=200, hold_last_ms=None, loop=0):
     the last one ``hold_last_ms`` (default: 5 × duration_ms, so the final result can be
     seen before the loop restarts). ``loop=0`` repeats forever. Returns ``path``.
     """
-    from PIL import Image
-
     if os.path.exists(path):
         raise FileExistsError(f"save_gif: {path!r} exists already; choose a new file name "
                               "or folder (gan_helpers never overwrites your figures).")

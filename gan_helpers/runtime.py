@@ -1,8 +1,10 @@
 """The machine and the run profile: what device we are on, and how big to make things."""
-from __future__ import annotations
-
 import os
 import sys
+
+import keras
+import numpy as np
+import tensorflow as tf
 
 PROFILE_ENV = "GAN_WORKBOOK_PROFILE"
 PROFILES = ("smoke", "quick", "full")
@@ -22,9 +24,6 @@ def device_report(verbose=True):
     matters on Colab when several notebooks share one GPU. It must be set before the
     GPU is first used; if it is too late, the report says so.
     """
-    import keras
-    import tensorflow as tf
-
     gpus = tf.config.list_physical_devices("GPU")
     tpus = tf.config.list_logical_devices("TPU")
     growth = []
@@ -35,7 +34,8 @@ def device_report(verbose=True):
             pass
         growth.append(bool(tf.config.experimental.get_memory_growth(gpu)))
     kind = "TPU" if tpus else "GPU" if gpus else "CPU"
-    details = [tf.config.experimental.get_device_details(g).get("device_name", g.name) for g in gpus]
+    details = [tf.config.experimental.get_device_details(g).get("device_name", g.name)
+               for g in gpus]
     report = {
         "device": kind,
         "gpus": details,
@@ -60,8 +60,6 @@ def device_report(verbose=True):
 
 
 def has_gpu():
-    import tensorflow as tf
-
     return bool(tf.config.list_physical_devices("GPU"))
 
 
@@ -88,8 +86,6 @@ def speed_settings(verbose=True):
     ``$GAN_WORKBOOK_PRECISION`` (float32, mixed_float16 or mixed_bfloat16) overrides the
     policy, for example to check that a notebook's claims hold in plain float32.
     """
-    import tensorflow as tf
-
     forced = os.environ.get(PRECISION_ENV, "").strip().lower()
     if forced and forced not in POLICIES:
         raise ValueError(f"{PRECISION_ENV}={forced!r} is not a precision policy; use one of: "
@@ -103,7 +99,8 @@ def speed_settings(verbose=True):
     else:
         s = Settings(policy="float32", jit_compile=False, why="CPU without native bfloat16")
     if forced:  # e.g. float32 on a bf16 CPU, to see whether a result depends on the precision
-        s = Settings(policy=forced, jit_compile=s.jit_compile, why=f"{s.why}; {PRECISION_ENV}={forced}")
+        s = Settings(policy=forced, jit_compile=s.jit_compile,
+                     why=f"{s.why}; {PRECISION_ENV}={forced}")
     if verbose:
         print(f"Speed settings for this device ({s.why}): precision policy {s.policy}, "
               f"XLA {'on' if s.jit_compile else 'off'}")
@@ -182,15 +179,11 @@ def mix_seed(seed):
     g = global_seed()
     if seed is None or g == 0:
         return seed
-    import numpy as np
-
     return int(np.random.SeedSequence([int(seed), g]).generate_state(1)[0] % 2**31)
 
 
 def rng(seed):
     """``numpy.random.default_rng`` of :func:`mix_seed` (seed): the notebooks' NumPy generator."""
-    import numpy as np
-
     return np.random.default_rng(mix_seed(seed))
 
 
@@ -198,9 +191,6 @@ def set_seed(seed=0, deterministic=False):
     """Seed Python, NumPy and TensorFlow/Keras with :func:`mix_seed` (seed).
     ``deterministic=True`` also makes TF ops deterministic (bitwise-repeatable CPU runs,
     somewhat slower)."""
-    import keras
-    import tensorflow as tf
-
     keras.utils.set_random_seed(mix_seed(seed))
     if deterministic:
         tf.config.experimental.enable_op_determinism()

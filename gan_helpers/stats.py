@@ -15,11 +15,10 @@ claims far more than 5% false findings (about 12% per comparison: tests/unit/tes
 Several comparisons at once need a family-wise guarantee: with m intervals each at level
 1 - α/m (Bonferroni), all m cover their true values at once with probability ≥ 1 - α.
 """
-from __future__ import annotations
-
 from typing import NamedTuple
 
 import numpy as np
+from scipy.stats import t as student_t
 
 
 class Interval(NamedTuple):
@@ -34,8 +33,6 @@ def t_interval(d, confidence=0.95, axis=-1):
     """Student t-interval for the mean of ``d`` along ``axis``: returns ``(mean, low, high)``
     (arrays when ``d`` has more than one dimension, so a whole simulation is one call).
     Uses n - 1 degrees of freedom and the sample sd with ddof = 1; needs n >= 2."""
-    from scipy import stats
-
     d = np.asarray(d, dtype=np.float64)
     n = d.shape[axis]
     if n < 2:
@@ -43,7 +40,7 @@ def t_interval(d, confidence=0.95, axis=-1):
     if not 0 < confidence < 1:
         raise ValueError(f"t_interval: confidence must lie in (0, 1), got {confidence}.")
     mean = d.mean(axis=axis)
-    half = stats.t.ppf(0.5 + confidence / 2, df=n - 1) * d.std(axis=axis, ddof=1) / np.sqrt(n)
+    half = student_t.ppf(0.5 + confidence / 2, df=n - 1) * d.std(axis=axis, ddof=1) / np.sqrt(n)
     return mean, mean - half, mean + half
 
 

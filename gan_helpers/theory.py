@@ -6,8 +6,6 @@ Integrals are trapezoid sums on a fine grid ``x``; the densities are arrays on t
 grid. Everything here is pure (numbers in, numbers out), so it can be unit-tested and
 re-used by the widgets without a kernel.
 """
-from __future__ import annotations
-
 import numpy as np
 from scipy.special import expit, rel_entr, xlogy
 
@@ -90,8 +88,8 @@ def minimax_state(g_mean, g_std, data_mean=0.0, data_std=1.0, n=20001):
     one_minus = optimal_discriminator(p_g, p_data)  # 1 - D*, without the rounding of 1 - D*
     js = jsd(p_data, p_g, x)
     return {"x": x, "p_data": p_data, "p_g": p_g, "d_star": d_star,
-            "V": value_function(d_star, p_data, p_g, x, one_minus), "JSD": js, "C": -LOG4 + 2.0 * js,
-            "g_mean": float(g_mean), "g_std": float(g_std)}
+            "V": value_function(d_star, p_data, p_g, x, one_minus), "JSD": js,
+            "C": -LOG4 + 2.0 * js, "g_mean": float(g_mean), "g_std": float(g_std)}
 
 
 # --- generator losses as functions of D's logit l on a fake sample, D(G(z)) = σ(l) -------
@@ -132,9 +130,11 @@ def non_saturating_generator_grad(logits):
 def gaussian_mixture_pdf(x, means, stds, weights=None):
     """Density of the mixture Σ w_k N(means[k], stds[k]²) at ``x`` (equal weights by default)."""
     means, stds = np.atleast_1d(means), np.atleast_1d(stds)
-    weights = np.full(len(means), 1.0 / len(means)) if weights is None else np.asarray(weights, float)
+    weights = (np.full(len(means), 1.0 / len(means)) if weights is None
+               else np.asarray(weights, float))
     if not (len(means) == len(stds) == len(weights)) or abs(weights.sum() - 1.0) > 1e-12:
-        raise ValueError("gaussian_mixture_pdf: one mean, std and weight per component; weights sum to 1.")
+        raise ValueError("gaussian_mixture_pdf: one mean, std and weight per component; "
+                         "weights sum to 1.")
     return sum(w * gaussian_pdf(x, m, s) for m, s, w in zip(means, stds, weights))
 
 

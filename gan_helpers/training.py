@@ -5,8 +5,6 @@ come from Keras. Style after the keras-io GAN examples (``compile(d_optimizer=..
 g_optimizer=...)``, loss trackers, a ``SeedGenerator`` for the noise, ``train_step`` read
 top to bottom with the discriminator's step before the generator's).
 """
-from __future__ import annotations
-
 import os
 import time
 
@@ -18,7 +16,6 @@ from . import images
 from . import losses as L
 from .plots import save_image_grid
 from .runtime import mix_seed
-
 
 UPDATES = ("alternating", "simultaneous")
 
@@ -64,7 +61,8 @@ class GAN(keras.Model):
         self.latent_dim = int(latent_dim or g_in[-1])
         if g_in[-1] is not None and self.latent_dim != g_in[-1]:
             raise ValueError(f"GAN: latent_dim={self.latent_dim} but the generator expects "
-                             f"{g_in[-1]}-dimensional noise; pass latent_dim={g_in[-1]} or omit it.")
+                             f"{g_in[-1]}-dimensional noise; pass latent_dim={g_in[-1]} "
+                             "or omit it.")
         if int(d_steps) < 1:
             raise ValueError(f"GAN: d_steps must be >= 1, got {d_steps}.")
         self.d_steps = int(d_steps)
@@ -106,7 +104,8 @@ class GAN(keras.Model):
         # Create the optimisers' slot variables now, in the caller's strategy scope: built
         # lazily inside a replicated step they break tf.distribute, and a checkpoint
         # restored before they exist would silently drop their saved state.
-        for opt, net in ((self.d_optimizer, self.discriminator), (self.g_optimizer, self.generator)):
+        for opt, net in ((self.d_optimizer, self.discriminator),
+                         (self.g_optimizer, self.generator)):
             if not opt.built:
                 opt.build(net.trainable_variables)
         self.generator_loss = L.get_generator_loss(generator_loss)
@@ -185,7 +184,8 @@ class GAN(keras.Model):
         """
         real_logits = self.discriminator(real, training=True)
         fake_logits = self.discriminator(fake, training=True)
-        loss = L.minimax_discriminator_loss(real_logits, fake_logits, self.real_target, self.fake_target)
+        loss = L.minimax_discriminator_loss(real_logits, fake_logits, self.real_target,
+                                            self.fake_target)
         return loss, real_logits, fake_logits
 
     def split_batch(self, data):

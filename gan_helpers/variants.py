@@ -14,8 +14,6 @@
   real packs, so collapse becomes easy to detect and therefore costly. Only the
   discriminator's input changes; the loss and the generator stay as they are.
 """
-from __future__ import annotations
-
 import keras
 import tensorflow as tf
 
@@ -81,8 +79,9 @@ class WGANGP(GAN):
     (default 5) critic updates precede each generator update. Besides ``d_loss`` and
     ``g_loss``, ``fit`` reports ``w_distance`` (E[f(x)] − E[f(x̃)], the critic's estimate
     of the Wasserstein distance, which should fall as G improves) and ``gp`` (the
-    unweighted penalty), both averaged over all critic steps. ``d_real``/``d_fake`` are the sigmoids of the critic's scores,
-    kept for a uniform progress bar; they are not probabilities for a critic.
+    unweighted penalty), both averaged over all critic steps. ``d_real``/``d_fake`` are the
+    sigmoids of the critic's scores, kept for a uniform progress bar; they are not
+    probabilities for a critic.
     """
 
     def __init__(self, generator, critic, latent_dim=None, d_steps=5, gp_weight=10.0, seed=None,

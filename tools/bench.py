@@ -134,7 +134,8 @@ def workbook_gan(batch_size, learning_rate=1e-4, beta_1=0.9, policy=None, jit_co
     try:
         gan = GAN(dcgan_generator(), dcgan_discriminator(), seed=seed, updates=updates)
         gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
-                    g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1), jit_compile=jit_compile)
+                    g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
+                    jit_compile=jit_compile)
     finally:
         keras.config.set_dtype_policy(previous)
     return gan

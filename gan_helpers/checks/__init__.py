@@ -21,12 +21,20 @@ holds its checkers, in series order: ``nb00_setup``, ``nb01_minimax``, ``nb02_de
 """
 from .core import check_function, check_parts, rel_error
 from .nb00_setup import check_scale_images, check_steps_per_epoch
-from .nb01_minimax import check_jsd, check_non_saturating_generator_loss, check_optimal_discriminator
-from .nb02_dense_gan import check_dense_backward, check_dense_forward, check_minimax_discriminator_loss
+from .nb01_minimax import (
+    check_jsd,
+    check_non_saturating_generator_loss,
+    check_optimal_discriminator,
+)
+from .nb02_dense_gan import (
+    check_dense_backward,
+    check_dense_forward,
+    check_minimax_discriminator_loss,
+)
 from .nb03_label_smoothing import (
-                                   check_bce_grad,
-                                   check_one_sided_losses,
-                                   check_smoothed_optimal_discriminator,
+    check_bce_grad,
+    check_one_sided_losses,
+    check_smoothed_optimal_discriminator,
 )
 from .nb04_dcgan import check_same_output_size, check_slerp
 from .nb05_mode_collapse import check_gradient_penalty, check_mode_coverage, check_pack

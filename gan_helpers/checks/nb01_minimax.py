@@ -86,7 +86,8 @@ def check_non_saturating_generator_loss(non_saturating_generator_loss):
     cases = [(np.array([-5.0, -1.0, 0.0, 0.5, 3.0]),),
              (np.array([-800.0, -40.0, 40.0, 800.0]),)]
     check_function(
-        "non_saturating_generator_loss", non_saturating_generator_loss, theory.non_saturating_generator_loss, cases,
+        "non_saturating_generator_loss", non_saturating_generator_loss,
+        theory.non_saturating_generator_loss, cases,
         tol=1e-8,
         shape_hint="return one loss per logit (no mean): the input's shape.",
         finite_hint="log(sigmoid(l)) underflows to log(0) for very negative l. Write "

@@ -15,8 +15,9 @@ The classifier trains only on the workbook's train split (``gan_helpers.load_mni
 its accuracy is measured on the reference split (``load_mnist(split="reference")``), the
 same images FID uses as its real reference, which no network in the workbook trains on.
 The weights ship with the package (``mnist_classifier.weights.h5``, made by
-``python tools/train_classifier.py`` in a checkout of the workbook) next to ``mnist_classifier.json``, which
-records how they were made (source, seed, held-out accuracy, SHA-256 of the weights).
+``python tools/train_classifier.py`` in a checkout of the workbook) next to
+``mnist_classifier.json``, which records how they were made (source, seed, held-out
+accuracy, SHA-256 of the weights).
 Only weights are stored: the architecture is built here in code, so loading never
 unpickles code.
 
@@ -24,15 +25,15 @@ Images everywhere in this package follow the rule of :mod:`gan_helpers.images`: 
 [-1, 1] (the generators' tanh range) or integer pixels in [0, 255], shape (N, 28, 28) or
 (N, 28, 28, 1); see :func:`as_model_input`.
 """
-from __future__ import annotations
-
 import functools
 import hashlib
 import json
 import os
 from dataclasses import dataclass
 
+import keras
 import numpy as np
+from keras import layers
 
 from ..images import to_unit_range
 
@@ -66,19 +67,16 @@ def build_classifier():
     Conv(32, 3) -> MaxPool -> Conv(64, 3) -> MaxPool -> Flatten -> Dense(128, "features")
     -> Dropout(0.3) -> Dense(10) logits; about 225k parameters (0.9 MB of weights).
     """
-    import keras
-    from keras import layers
-
     # float32 whatever the global policy: a metric must not change with mixed precision.
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy("float32")
     try:
-        return _classifier_layers(keras, layers)
+        return _classifier_layers()
     finally:
         keras.config.set_dtype_policy(previous)
 
 
-def _classifier_layers(keras, layers):
+def _classifier_layers():
     x = keras.Input((28, 28, 1), name="image")
     h = layers.Conv2D(32, 3, activation="relu", name="conv1")(x)
     h = layers.MaxPooling2D(name="pool1")(h)
@@ -114,8 +112,6 @@ def classifier_info(path=None):
 
 @functools.lru_cache(maxsize=4)
 def _load(path):
-    import keras
-
     if not path.endswith(".weights.h5"):
         raise ValueError(f"classifier weights must be a Keras '.weights.h5' file, got {path}.")
     if not os.path.exists(path):

@@ -8,8 +8,6 @@ its distance to the nearest mode centre is below 3 standard deviations; a mode i
 samples per evaluation. For exact samples of a 2-D isotropic Gaussian the high-quality
 fraction is P(‖z‖ < 3) = 1 − e^(−9/2) ≈ 0.989, the ceiling a perfect generator reaches.
 """
-from __future__ import annotations
-
 from typing import NamedTuple
 
 import numpy as np

@@ -26,12 +26,12 @@ nor with Inception FIDs in papers.
 
 ``python -m gan_helpers.metrics`` prints reference values on real MNIST.
 """
-from __future__ import annotations
-
 import socket
 import warnings
 
+import keras
 import numpy as np
+import tensorflow as tf
 from scipy import linalg
 
 from .classifier import _batched, as_model_input, mnist_features
@@ -130,8 +130,6 @@ def inception_preprocess(images):
     ``keras.applications.inception_v3.preprocess_input`` maps [0, 255] to [-1, 1]
     (x / 127.5 − 1); our pixels are already in [-1, 1], so applying it would be wrong.
     """
-    import tensorflow as tf
-
     x = tf.convert_to_tensor(images, tf.float32)
     x = tf.image.resize(x, (299, 299), method="bilinear")
     # Bilinear interpolation is a convex combination, so [-1, 1] holds up to rounding.
@@ -148,8 +146,6 @@ def inception_extractor(weights="imagenet", batch_size=32):
     slightly from published ones.
     """
     if weights not in _INCEPTION:
-        import keras
-
         old = socket.getdefaulttimeout()
         socket.setdefaulttimeout(60)  # a blocked network must fail, not hang
         try:
