@@ -107,7 +107,11 @@ class ConditionalGAN(GAN):
                          seed=seed, **kwargs)
         self.n_classes = int(n_classes)
         self.fake_labels = fake_labels
-        self.image_shape = tuple(discriminator.input_shape[0][1:])
+
+    @property
+    def image_shape(self):
+        """The shape of one image, (H, W, C): the discriminator's first input."""
+        return self.sample_shape
 
     def call(self, inputs, training=False):
         z, labels = inputs
@@ -172,10 +176,7 @@ class ConditionalGAN(GAN):
                              "e.g. gh.mnist_dataset(batch_size, images=x, labels=y, "
                              "with_labels=True).")
         images, labels = data[0], tf.cast(tf.reshape(data[1], [-1]), tf.int32)
-        if tuple(images.shape[1:]) != self.image_shape:
-            raise ValueError(f"ConditionalGAN.fit: the data yields images of shape "
-                             f"{tuple(images.shape)}, the discriminator expects (batch,) + "
-                             f"{self.image_shape}.")
+        self._check_batch_shape(images)
         # The same labels for G's and D's view of a fake: D judges "is this a real y?".
         fake_y = labels if self.fake_labels == "real" else self.sample_labels(tf.shape(images)[0])
         return [images, labels], fake_y

@@ -196,12 +196,17 @@ class GAN(keras.Model):
         and D gets ``[images, condition]``.
         """
         real = data[0] if isinstance(data, (tuple, list)) else data
-        want = tuple(self.discriminator.input_shape[1:])
-        if tuple(real.shape[1:]) != want:  # static shapes: checked once, when traced
-            raise ValueError(f"GAN.fit: the data yields batches of shape {tuple(real.shape)} but "
-                             f"the discriminator expects (batch,) + {want}; fix the dataset "
-                             "(e.g. gh.mnist_dataset adds the channel axis) or the model.")
+        self._check_batch_shape(real)
         return real, None
+
+    def _check_batch_shape(self, real):
+        """A dataset's batch of real samples must fit the discriminator (static shapes:
+        checked once, when the step is traced)."""
+        if tuple(real.shape[1:]) != self.sample_shape:
+            raise ValueError(f"{type(self).__name__}.fit: the data yields batches of shape "
+                             f"{tuple(real.shape)} but the discriminator expects (batch,) + "
+                             f"{self.sample_shape}; fix the dataset (e.g. gh.mnist_dataset adds "
+                             "the channel axis) or the model.")
 
     def critic_batches(self, real, cond):
         """Split one dataset batch into ``d_steps`` batches, one per discriminator update
