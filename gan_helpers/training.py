@@ -249,12 +249,16 @@ class GAN(keras.Model):
                self.discriminator)
         return d_loss, real_logits, fake_logits
 
-    def alternating_step(self, real, cond):
+    def alternating_step(self, real, cond, z=None):
         """D, then G judged by the updated D (Goodfellow et al. 2014, Algorithm 1).
+        ``z``: the noise for this step's fakes, ``(batch, latent_dim)``; by default drawn
+        from :meth:`sample_latent` (pass it to replay a step on noise of your own).
         Returns ``(d_loss, g_loss, real_logits, fake_logits)``."""
+        if z is None:
+            z = self.sample_latent(_size(real))
         with tf.GradientTape() as tape:
             # The fakes: one generator pass serves both updates (G does not depend on D).
-            fake = self.generator(_joined(self.sample_latent(_size(real)), cond), training=True)
+            fake = self.generator(_joined(z, cond), training=True)
             # Discriminator step, on the fakes as constants: not part of G's gradient.
             with tape.stop_recording():
                 d_loss, real_logits, _ = self.discriminator_step(

@@ -10,6 +10,13 @@ reference on the same fixed inputs, and follows one convention:
   checker knows the usual wrong answers and recognises them by their outputs);
 * the exercise is not attempted yet: the reader's ``NotImplementedError`` passes through.
 
+That is the raw check. What a notebook calls, ``check_<exercise>(answer)``, wraps it for the
+learner (:func:`.core.exercise`): it prints the verdict (correct / not done yet / wrong, with
+the hint) and never stops the notebook, except under grading (``$NBGRADER_EXECUTION``, or
+``$GAN_WORKBOOK_GRADING=1``, or ``grading=True``), where a failing check fails its cell.
+``yours_or_reference(fn)`` gives later cells the reader's function once it passes and the
+library's reference until then; ``solution(name)`` shows a reference answer after an attempt.
+
 Checks run headless (no widgets, no plots), so they also grade in scripts and CI. Where the
 library has the function an exercise asks for, it is the reference.
 
@@ -19,36 +26,34 @@ holds its checkers, in series order: ``nb00_setup``, ``nb01_minimax``, ``nb02_de
 ``nb03_label_smoothing``, ``nb04_dcgan``, ``nb05_mode_collapse``, ``nb06_fid``,
 ``nb07_conditional``. Notebooks call them as ``gh.checks.check_<exercise>(fn)``.
 """
-from .core import check_function, check_parts, rel_error
-from .nb00_setup import check_scale_images, check_steps_per_epoch
-from .nb01_minimax import (
-    check_jsd,
-    check_non_saturating_generator_loss,
-    check_optimal_discriminator,
+from . import (
+    nb00_setup,
+    nb01_minimax,
+    nb02_dense_gan,
+    nb03_label_smoothing,
+    nb04_dcgan,
+    nb05_mode_collapse,
+    nb06_fid,
+    nb07_conditional,
 )
-from .nb02_dense_gan import (
-    check_dense_backward,
-    check_dense_forward,
-    check_minimax_discriminator_loss,
+from .core import (
+    EXERCISES,
+    check_function,
+    check_parts,
+    grading_mode,
+    rel_error,
+    solution,
+    yours_or_reference,
 )
-from .nb03_label_smoothing import (
-    check_bce_grad,
-    check_one_sided_losses,
-    check_smoothed_optimal_discriminator,
-)
-from .nb04_dcgan import check_same_output_size, check_slerp
-from .nb05_mode_collapse import check_gradient_penalty, check_mode_coverage, check_pack
-from .nb06_fid import check_feature_statistics, check_fid_infinity, check_frechet_distance
-from .nb07_conditional import check_join_image_label, check_join_label, check_per_class_accuracy
 
-__all__ = [
-    "rel_error", "check_function", "check_parts",
-    "check_scale_images", "check_steps_per_epoch",
-    "check_optimal_discriminator", "check_jsd", "check_non_saturating_generator_loss",
-    "check_dense_forward", "check_dense_backward", "check_minimax_discriminator_loss",
-    "check_bce_grad", "check_smoothed_optimal_discriminator", "check_one_sided_losses",
-    "check_same_output_size", "check_slerp",
-    "check_mode_coverage", "check_gradient_penalty", "check_pack",
-    "check_frechet_distance", "check_feature_statistics", "check_fid_infinity",
-    "check_join_label", "check_join_image_label", "check_per_class_accuracy",
-]
+MODULES = (nb00_setup, nb01_minimax, nb02_dense_gan, nb03_label_smoothing, nb04_dcgan,
+           nb05_mode_collapse, nb06_fid, nb07_conditional)
+
+# Every exercise's checker, as gh.checks.check_<exercise>, in series order.
+CHECKERS = {f"check_{name}": getattr(module, f"check_{name}")
+            for module in MODULES for name, ex in EXERCISES.items()
+            if ex.check.__module__ == module.__name__}
+globals().update(CHECKERS)
+
+__all__ = ["rel_error", "check_function", "check_parts", "grading_mode", "yours_or_reference",
+           "solution", "EXERCISES", *CHECKERS]

@@ -6,7 +6,13 @@ The convention, for every checker: on success print one line with the largest re
 and return None; on failure raise ``AssertionError`` whose message names the likely mistake.
 A reader's ``NotImplementedError`` (an exercise not attempted yet) passes through unchanged.
 """
+import contextlib
+import functools
+import io
+
 import numpy as np
+
+from .. import runtime
 
 GENERIC_HINT = "compare your formula with the one in the text above."
 
@@ -148,3 +154,113 @@ def check_parts(name, student_fn, reference_fn, cases, parts, tol=1e-6, wrong_an
             f"{name} ({part})", [got[i] for got in outputs], [want[i] for want in wants], cases,
             tol, wrong_answers.get(part, ()), hint, shape_hint or hint, finite_hint=finite_hint))
     report(name, worst, tol)
+
+
+# --- the learner's side: verdicts that never stop a notebook, references, solutions ------------
+
+def grading_mode():
+    """True while a notebook is being graded: nbgrader sets ``$NBGRADER_EXECUTION``; Otter's
+    tests and the workbook's own tests set ``$GAN_WORKBOOK_GRADING=1`` (or pass
+    ``grading=True`` to a checker). Then a failing checker raises, so that its cell fails and
+    scores 0; otherwise it prints its verdict and the notebook goes on."""
+    return runtime.grading()
+
+
+class Exercise:
+    """One exercise: its name (the function the reader writes), the raw check (which raises),
+    and the library's reference (``None`` for answers that have no library counterpart)."""
+
+    def __init__(self, name, check, reference):
+        self.name, self.check, self.reference = name, check, reference
+
+
+EXERCISES = {}     # exercise name -> Exercise, filled by @exercise as the modules load
+_ATTEMPTED = set()  # exercises whose checker has seen an attempt in this session
+
+
+def exercise(reference=None, name=None):
+    """Register ``check_<name>`` as the checker of exercise ``<name>`` and give it the
+    learner's behaviour: ``check_<name>(answer, grading=None)``.
+
+    * correct: the check's one line (``...: correct! ...``) is printed;
+    * not attempted (the stub's ``NotImplementedError``): prints ``<name>: not done yet ...``;
+    * wrong (the check's ``AssertionError``): prints ``<name>: ✗ <the hint>`` and how to see a
+      solution after trying.
+
+    None of these stops the notebook, except under grading (:func:`grading_mode`, or
+    ``grading=True``): then the error is raised, so that the cell fails.
+    """
+    def register(check):
+        ex_name = name or check.__name__.removeprefix("check_")
+        if ex_name in EXERCISES:
+            raise ValueError(f"two checkers for the exercise {ex_name!r}")
+        EXERCISES[ex_name] = Exercise(ex_name, check, reference)
+
+        @functools.wraps(check)
+        def checker(answer, grading=None):
+            grading = grading_mode() if grading is None else grading
+            try:
+                check(answer)
+            except NotImplementedError:
+                if grading:
+                    raise
+                print(f"{ex_name}: not done yet. Write your answer above, in place of "
+                      "`raise NotImplementedError()`, run that cell, then this one.")
+                return None
+            except AssertionError as err:
+                _ATTEMPTED.add(ex_name)
+                if grading:
+                    raise
+                print(f"✗ {err}\n  (The notebook goes on: later cells use the library's reference "
+                      f"until yours passes. After trying, gh.checks.solution({ex_name!r}) "
+                      "shows a reference answer.)")
+                return None
+            _ATTEMPTED.add(ex_name)
+            return None
+
+        checker.exercise = ex_name
+        return checker
+    return register
+
+
+def _exercise_named(name):
+    if name not in EXERCISES:
+        raise ValueError(f"{name!r} is not an exercise of the workbook; the exercises are: "
+                         f"{', '.join(sorted(EXERCISES))}.")
+    return EXERCISES[name]
+
+
+def yours_or_reference(fn, name=None):
+    """``fn`` if it passes its exercise's check, else the library's reference, with a one-line
+    note: the cells after an exercise use it through this, so that an unsolved exercise
+    never stops the rest of the notebook. ``name`` defaults to ``fn.__name__``."""
+    ex = _exercise_named(name or getattr(fn, "__name__", ""))
+    if ex.reference is None:
+        raise ValueError(f"exercise {ex.name!r} has no library reference to fall back on.")
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            ex.check(fn)
+    except NotImplementedError:
+        why = "is not written yet"
+    except AssertionError:
+        why = "does not pass its check yet"
+    else:
+        return fn
+    ref = ex.reference
+    where = f"{getattr(ref, '__module__', '')}.{getattr(ref, '__qualname__', ex.name)}"
+    print(f"note: your {ex.name} {why}, so this cell uses the library's reference "
+          f"({where.lstrip('.')}).")
+    return ref
+
+
+def solution(name):
+    """Print the reference answer of exercise ``name``, once its checker has seen an attempt
+    in this session (so that it is revealed on purpose, never by accident)."""
+    ex = _exercise_named(name)
+    if ex.name not in _ATTEMPTED:
+        print(f"{ex.name}: try it first. Once its checker has seen an attempt of yours "
+              f"(right or wrong), gh.checks.solution({ex.name!r}) shows a reference answer.")
+        return None
+    from ._solutions import SOLUTIONS
+    print(SOLUTIONS.get(ex.name, f"(no written solution is shipped for {ex.name!r})"))
+    return None

@@ -6,10 +6,11 @@ axis. Exercise 2, ``steps_per_epoch``: the number of full batches in an epoch.
 import numpy as np
 
 from .. import images
-from .core import call_reader, check_function
+from .core import call_reader, check_function, exercise
 
 # --- exercise 1: scale_images -----------------------------------------------------------------
 
+@exercise()
 def check_scale_images(scale_images):
     """00, exercise 1: uint8 (N, 28, 28) -> float32 (N, 28, 28, 1) in [-1, 1]."""
     x = np.random.default_rng(0).integers(0, 256, size=(3, 28, 28)).astype(np.uint8)
@@ -35,12 +36,17 @@ def check_scale_images(scale_images):
 
 # --- exercise 2: steps_per_epoch --------------------------------------------------------------
 
+def _reference_steps_per_epoch(n_images, batch_size):
+    return n_images // batch_size
+
+
+@exercise(reference=_reference_steps_per_epoch)
 def check_steps_per_epoch(steps_per_epoch):
     """00, exercise 2: full batches per epoch when the last short batch is dropped."""
     cases = [(5000, 256), (60000, 256), (100, 32), (64, 64), (10, 32)]
     check_function(
         "steps_per_epoch", lambda n, b: np.asarray(steps_per_epoch(n, b)),
-        lambda n, b: np.asarray(n // b), cases, tol=0,
+        lambda n, b: np.asarray(_reference_steps_per_epoch(n, b)), cases, tol=0,
         wrong_answers=[(lambda n, b: np.asarray(-(-n // b)),
                         "that counts the short last batch too; drop_remainder=True drops it.")],
         hint="use integer division: the remainder (n mod batch_size) is dropped.")

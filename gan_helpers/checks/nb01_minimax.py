@@ -1,13 +1,17 @@
 """Checkers for notebooks/01_minimax_objective.ipynb.
 
-Exercise 1, ``optimal_discriminator``: D*(x) from the two densities. Exercise 2, ``jsd``: the
-Jensen-Shannon divergence of two densities on a grid. Exercise 3, ``non_saturating_generator_loss``:
-the generator's loss -log σ(l) per logit. The references are :mod:`gan_helpers.theory`'s.
+Exercise 1, ``optimal_discriminator``: D*(x) from the two densities. Exercise 2 (derive),
+``d_star_logit``: the logit of D* for N(0, 1) against N(mu, s²) in closed form. Exercise 3, ``jsd``:
+the Jensen-Shannon divergence of two densities on a grid. Exercise 4,
+``non_saturating_generator_loss``: the generator's loss -log σ(l) per logit. Exercise 5 (predict),
+``predicted_gradient_ratio``: how much stronger the non-saturating gradient is at D(G(z)) = 1e-3.
+The references are :mod:`gan_helpers.theory`'s, except :func:`d_star_logit` here (exercise 5
+has no later use, so no reference).
 """
 import numpy as np
 
 from .. import theory
-from .core import check_function
+from .core import check_function, exercise
 
 
 def density_cases():
@@ -19,6 +23,7 @@ def density_cases():
 
 # --- exercise 1: optimal_discriminator --------------------------------------------------------
 
+@exercise(reference=theory.optimal_discriminator)
 def check_optimal_discriminator(optimal_discriminator):
     """01, exercise 1: D*(x) from the two densities at x."""
     check_function(
@@ -37,7 +42,71 @@ def check_optimal_discriminator(optimal_discriminator):
         hint="maximise a·log y + b·log(1 - y) over y with a = p_data(x), b = p_g(x).")
 
 
-# --- exercise 2: jsd --------------------------------------------------------------------------
+# --- exercise 2 (derive): d_star_logit ---------------------------------------------------------
+
+def d_star_logit(x, mu, s):
+    """log(p_data/p_g)(x) = log(D*/(1 - D*))(x) for p_data = N(0, 1), p_g = N(mu, s²), in closed
+    form: ½((x - mu)/s)² - ½x² + log s, a quadratic in x (linear, mu²/2 - mu·x, when s = 1)."""
+    x = np.asarray(x, dtype=np.float64)
+    return 0.5 * ((x - mu) / s) ** 2 - 0.5 * x * x + np.log(s)
+
+
+_logit_reference = d_star_logit  # the checker's argument below shadows the name
+
+
+def _logit_cases():
+    # Moderate x, and tails (|x| = 40, 60) where both densities underflow to 0 in float64:
+    # only a closed form is finite there.
+    x = np.concatenate([np.linspace(-4.0, 6.0, 21), [-60.0, -40.0, 40.0, 60.0]])
+    return [(x, 2.0, 0.5), (x, -1.0, 2.5), (x, 0.5, 0.3), (x, 3.0, 1.0)]
+
+
+@exercise(reference=d_star_logit)
+def check_d_star_logit(d_star_logit):
+    """01, exercise 2: the logit log(p_data/p_g)(x) of D* for N(0, 1) against N(mu, s²)."""
+    ref = _logit_reference
+
+    def s1_formula(x, mu, s):
+        return mu * mu / 2 - mu * x
+
+    check_function(
+        "d_star_logit", d_star_logit, ref, _logit_cases(), tol=1e-8,
+        shape_hint="return one logit per x (the shape of x): no sums or means.",
+        finite_hint="your result is inf or nan at |x| = 40 or 60, where p_data and p_g both "
+        "underflow to 0 in float64 (e^(-800) = 0), so log(p_data/p_g) computed from the "
+        "densities is log(0/0). The logit itself is finite: expand log N(x; 0, 1) - "
+        "log N(x; mu, s²) by hand and return the closed form, which needs no densities.",
+        wrong_answers=[
+            (lambda x, mu, s: -ref(x, mu, s),
+             "sign flipped: you returned log(p_g/p_data), the logit of 1 - D* (the probability "
+             "of *fake*). D* = σ(t) with t = log(p_data/p_g)."),
+            (lambda x, mu, s: ((x - mu) / s) ** 2 - x * x + np.log(s),
+             "the ½ is missing from the quadratic terms: log N(x; mu, s²) = -(x - mu)²/(2s²) "
+             "- log s - ½ log 2π."),
+            (lambda x, mu, s: 2 * ref(x, mu, s),
+             "the ½ is missing from the quadratic terms (and you doubled log s): "
+             "log N(x; mu, s²) = -(x - mu)²/(2s²) - log s - ½ log 2π."),
+            (lambda x, mu, s: ref(x, mu, s) - np.log(s),
+             "you forgot log s: the normalising constants 1/√(2π) and 1/(s√(2π)) do not cancel "
+             "when s ≠ 1; their ratio contributes + log s."),
+            (lambda x, mu, s: ref(x, mu, s) - 2 * np.log(s),
+             "the sign of log s: p_g carries 1/s in front, so dividing by p_g multiplies by s: "
+             "+ log s."),
+            (lambda x, mu, s: 0.5 * (x - mu) ** 2 / s - 0.5 * x * x + np.log(s),
+             "s is the standard deviation: the exponent of N(x; mu, s²) divides by the "
+             "variance s², not by s."),
+            (s1_formula,
+             "mu²/2 - mu·x is the equal-variance case s = 1 only; for s ≠ 1 the x² terms do not "
+             "cancel and the logit is quadratic in x."),
+            (lambda x, mu, s: theory.sigmoid(ref(x, mu, s)),
+             "you returned D*(x) itself, a probability; the exercise asks for its logit "
+             "log(D*/(1 - D*)) = log(p_data/p_g)."),
+        ],
+        hint="t(x) = log N(x; 0, 1) - log N(x; mu, s²) with log N(x; m, s²) = -(x - m)²/(2s²) "
+        "- log s - ½ log 2π; the ½ log 2π cancel.")
+
+
+# --- exercise 3: jsd --------------------------------------------------------------------------
 
 def _biweight(x, centre):
     """A smooth density that is exactly 0 outside [centre - 1, centre + 1]."""
@@ -54,8 +123,9 @@ def _jsd_cases():
             (_biweight(x, 0.0), _biweight(x, 1.0), x)]  # partly disjoint supports: 0·log 0
 
 
+@exercise(reference=theory.jsd)
 def check_jsd(jsd):
-    """01, exercise 2: the Jensen-Shannon divergence of two densities on a grid, in nats."""
+    """01, exercise 3: the Jensen-Shannon divergence of two densities on a grid, in nats."""
     check_function(
         "jsd", jsd, theory.jsd, _jsd_cases(), tol=1e-6,
         shape_hint="return one number: integrate over the grid (gh.theory.trapezoid(y, x)).",
@@ -79,10 +149,11 @@ def check_jsd(jsd):
         hint="JSD = ½ ∫ p log(p/m) dx + ½ ∫ q log(q/m) dx with m = (p + q)/2.")
 
 
-# --- exercise 3: non_saturating_generator_loss ----------------------------------------------------
+# --- exercise 4: non_saturating_generator_loss ----------------------------------------------------
 
+@exercise(reference=theory.non_saturating_generator_loss)
 def check_non_saturating_generator_loss(non_saturating_generator_loss):
-    """01, exercise 3: the non-saturating generator loss -log σ(l), one value per logit."""
+    """01, exercise 4: the non-saturating generator loss -log σ(l), one value per logit."""
     cases = [(np.array([-5.0, -1.0, 0.0, 0.5, 3.0]),),
              (np.array([-800.0, -40.0, 40.0, 800.0]),)]
     check_function(
@@ -104,3 +175,36 @@ def check_non_saturating_generator_loss(non_saturating_generator_loss):
              "fakes); the generator uses target 1: -log σ(l)."),
         ],
         hint="-log σ(l) = log(1 + e^(-l)): use np.logaddexp(0, -logits).")
+
+
+# --- exercise 5 (predict): predicted_gradient_ratio ---------------------------------------------
+
+@exercise(reference=None)
+def check_predicted_gradient_ratio(predicted_gradient_ratio):
+    """01, exercise 5: |d/dl non-saturating| / |d/dl minimax| at D(G(z)) = 1e-3, predicted."""
+    d = 1e-3
+    ll = np.log(d) - np.log1p(-d)                       # the logit with σ(l) = d
+    check_function(
+        "predicted_gradient_ratio", predicted_gradient_ratio, lambda: (1 - d) / d, [()],
+        tol=2e-4,  # accepts 999 ± 0.4, rejects 1/D = 1000
+        shape_hint="return one number.",
+        wrong_answers=[
+            (lambda: 1 / d,
+             "1/D = 1000 is the ratio with the non-saturating gradient taken as exactly -1; it "
+             "is σ(l) - 1 = -(1 - D), so the ratio is (1 - D)/D."),
+            (lambda: d / (1 - d),
+             "inverted: D/(1 - D) is minimax over non-saturating, the weak one over the strong "
+             "one. The question asks how many times *larger* the non-saturating gradient is."),
+            (lambda: d,
+             "inverted: about 1e-3 is the weak (minimax) gradient over the strong one; the "
+             "question asks non-saturating over minimax."),
+            (lambda: abs(theory.non_saturating_generator_loss(ll)
+                         / theory.minimax_generator_loss(ll)),
+             "that is the ratio of the two *losses*, -log D / |log(1 - D)|; the question is "
+             "about their gradients in the logit, σ(l) - 1 and -σ(l)."),
+            (lambda: 1.0,
+             "both losses push the same way, but not equally hard: the gradients are "
+             "-σ(l) and σ(l) - 1."),
+        ],
+        hint="the gradients in the logit are -σ(l) (minimax) and σ(l) - 1 (non-saturating), "
+        "with σ(l) = D(G(z)) = 1e-3: divide their sizes.")

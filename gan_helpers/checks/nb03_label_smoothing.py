@@ -1,14 +1,16 @@
 """Checkers for notebooks/03_label_smoothing.ipynb.
 
 Exercise 1, ``bce_grad``: the gradient of a soft-target BCE with respect to the logit.
-Exercise 2, ``smoothed_optimal_discriminator``: D* under real and fake targets (α, β).
-Exercise 3, ``one_sided_losses``: D's loss with one-sided smoothing and G's loss, batch means.
+Exercise 2 (predict), ``predicted_d_star``: D* at three kinds of points under one-sided and
+two-sided smoothing, predicted before the notebook derives it (no library reference).
+Exercise 3, ``smoothed_optimal_discriminator``: D* under real and fake targets (α, β).
+Exercise 4, ``one_sided_losses``: D's loss with one-sided smoothing and G's loss, batch means.
 The references are :mod:`gan_helpers.theory`'s.
 """
 import numpy as np
 
 from .. import theory
-from .core import check_function, check_parts
+from .core import call_reader, check_function, check_parts, exercise, rel_error, report
 from .nb01_minimax import density_cases
 
 
@@ -19,6 +21,7 @@ def _bce(t, l):
 
 # --- exercise 1: bce_grad ---------------------------------------------------------------------
 
+@exercise(reference=theory.soft_bce_grad)
 def check_bce_grad(bce_grad):
     """03, exercise 1: d BCE(t, l)/dl per sample, for soft targets t and logits l."""
     l = np.array([-6.0, -2.0, -0.5, 0.0, 0.5, 2.1972, 4.0])
@@ -52,7 +55,135 @@ def check_bce_grad(bce_grad):
         hint="BCE(t, l) = softplus(l) - t·l, and softplus'(l) = σ(l): the gradient is σ(l) - t.")
 
 
-# --- exercise 2: smoothed_optimal_discriminator -----------------------------------------------
+# --- exercise 2: predicted_d_star (predict, then run) -----------------------------------------
+
+PREDICTION_TARGETS = {"one_sided": (0.9, 0.0), "two_sided": (0.9, 0.1)}   # (α, β)
+PREDICTION_POINTS = ("only data has mass", "only the generator has mass", "p_data = p_g")
+_POINT_DENSITIES = ((1.0, 0.0), (0.0, 1.0), (1.0, 1.0))   # (p_data, p_g): only the ratio matters
+_PREDICTION_TOL = 1e-3
+
+_LOSS_AT_X = ("at a point x, D minimises p_data(x)·BCE(α, l) + p_g(x)·BCE(β, l), and "
+              "section 1 showed that BCE(t, l) alone is smallest at D = σ(l) = t.")
+_EQUAL_HINT = ("where p_data = p_g, D's loss at x is BCE(α, l) + BCE(β, l) = 2·softplus(l) - "
+               "(α + β)·l = 2·BCE((α + β)/2, l) (BCE is linear in its target), so D* is the mean "
+               "of the two targets, (α + β)/2.")
+
+
+def reference_predicted_d_star():
+    """The true D*(x) at the three kinds of points (:data:`PREDICTION_POINTS`), for each target
+    pair of :data:`PREDICTION_TARGETS`, from :func:`gan_helpers.theory.smoothed_optimal_
+    discriminator` (Salimans et al. 2016, Sec. 3.4)."""
+    return {key: tuple(float(theory.smoothed_optimal_discriminator(pd, pg, a, b))
+                       for pd, pg in _POINT_DENSITIES)
+            for key, (a, b) in PREDICTION_TARGETS.items()}
+
+
+# Known wrong values of one entry: (key or None for both, index of the point, value, hint).
+_WRONG_VALUES = [
+    (None, 0, 1.0,
+     "where only data has mass, D sees only real samples at x, so its loss there is "
+     "BCE(α, l) alone, smallest at D = α = 0.9 (section 1), not 1: you forgot that the target "
+     "is α. Smoothing caps D exactly where it used to be surest."),
+    ("one_sided", 1, 0.1,
+     "one-sided smoothing keeps the fake target at β = 0: where only the generator has mass, "
+     "D's loss is BCE(0, l), smallest as D -> 0. (0.1 = 1 - α is the two-sided fake target.)"),
+    ("two_sided", 1, 0.0,
+     "where only the generator has mass, D's loss at x is BCE(β, l) alone, smallest at "
+     "D = β = 0.1, not 0: you forgot the fake target β. That floor is the argument against "
+     "smoothing the fakes: D* sits flat at β wherever only fakes live, so it gives them no "
+     "direction toward the data (section 3)."),
+    ("two_sided", 1, 0.9,
+     "a fake with target β = 0.1 pulls D toward β, not toward 1 - β: where only the "
+     "generator has mass, D* = β = 0.1."),
+    ("one_sided", 2, 0.5,
+     "0.5 is the unsmoothed D* where p_data = p_g (notebook 01); the targets move it. "
+     + _EQUAL_HINT + " One-sided: (0.9 + 0)/2 = 0.45."),
+    ("two_sided", 2, 0.45,
+     "0.45 leaves out the fakes' target β = 0.1. " + _EQUAL_HINT + " Two-sided: "
+     "(0.9 + 0.1)/2 = 0.5."),
+    (None, 2, 0.9,
+     "α is D* where only real samples land; where p_data = p_g the fakes pull just as hard "
+     "toward β. " + _EQUAL_HINT),
+]
+
+
+def _prediction_array(got, key):
+    """The reader's three numbers for ``key`` as a float64 array, or AssertionError naming
+    what is wrong with the form."""
+    name = "predicted_d_star"
+    layout = ('return {"one_sided": (only data, only generator, equal), "two_sided": '
+              '(only data, only generator, equal)}: three numbers per key.')
+    if not isinstance(got, dict):
+        raise AssertionError(f"{name}: you returned {type(got).__name__}; {layout}")
+    if key not in got:
+        raise AssertionError(f"{name}: the key {key!r} is missing; {layout}")
+    value = got[key]
+    if callable(value) or isinstance(value, str):
+        raise AssertionError(f"{name} ({key}): return numbers, not a formula or a function: "
+                             "the point of a prediction is to commit to values.")
+    try:
+        arr = np.asarray([float(v) for v in value], dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise AssertionError(f"{name} ({key}): could not read three numbers ({err}); "
+                             f"{layout}") from err
+    if arr.shape != (3,):
+        raise AssertionError(f"{name} ({key}): {arr.size} number(s), expected 3; {layout}")
+    if not np.all(np.isfinite(arr)):
+        raise AssertionError(f"{name} ({key}): inf or nan; where the best logit is ±inf, "
+                             "give the limit of D = σ(l), a probability.")
+    if np.any((arr < 0) | (arr > 1)):
+        raise AssertionError(f"{name} ({key}): D*(x) is a probability in [0, 1] (write 0.9, "
+                             "not 90, and give D, not its logit).")
+    return arr
+
+
+def _close(x, y):
+    return bool(np.all(np.isclose(x, y, rtol=_PREDICTION_TOL, atol=1e-9)))
+
+
+@exercise(reference=None)
+def check_predicted_d_star(predicted_d_star):
+    """03, exercise 2: predicted D*(x) where only data has mass, where only the generator has
+    mass, and where p_data = p_g, for one-sided (0.9, 0) and two-sided (0.9, 0.1) targets."""
+    name = "predicted_d_star"
+    got = call_reader(name, predicted_d_star, (),
+                      'return {"one_sided": (a, b, c), "two_sided": (a, b, c)} with numbers.')
+    want = {k: np.asarray(v) for k, v in reference_predicted_d_star().items()}
+    mine = {k: _prediction_array(got, k) for k in PREDICTION_TARGETS}
+    errors = {k: rel_error(mine[k], want[k]) for k in PREDICTION_TARGETS}
+    worst = max(errors.values())
+    if worst <= _PREDICTION_TOL:
+        report(name, worst, _PREDICTION_TOL)
+        return
+    one, two = "one_sided", "two_sided"
+    unsmoothed = np.array([1.0, 0.0, 0.5])
+    if _close(mine[one], unsmoothed) and _close(mine[two], unsmoothed):
+        why = ("that is notebook 01's unsmoothed D* = p_data/(p_data + p_g) at every point: "
+               "the targets change the optimum. " + _LOSS_AT_X)
+    elif _close(mine[one], want[two]) and _close(mine[two], want[one]):
+        why = "one_sided and two_sided are swapped: one-sided is (α, β) = (0.9, 0)."
+    elif _close(mine[two], want[one]):
+        why = ("your two-sided prediction equals the one-sided one, as if β = 0.1 mattered "
+               "nowhere. A fake target β pulls D toward β wherever fakes have mass: D* = β "
+               "where only the generator has mass and (α + β)/2 where p_data = p_g.")
+    else:
+        why = None
+        for key in (one, two):
+            if why is None and _close(mine[key], want[key][[1, 0, 2]]):
+                why = (f"{key}: the order is (only data, only the generator, p_data = p_g); "
+                       "you swapped the first two.")
+        for key in (one, two):
+            for i in range(3):
+                if why is not None or _close(mine[key][i], want[key][i]):
+                    continue
+                why = next((h for k, j, v, h in _WRONG_VALUES
+                            if k in (None, key) and j == i and _close(mine[key][i], v)), None)
+                why = why or (f"{key}, where {PREDICTION_POINTS[i]}: " + _LOSS_AT_X
+                              + " Weigh the real and the fake term by the densities there.")
+    raise AssertionError(f"{name}: not yet right (relative error {worst:.2e}). Hint: {why}")
+
+
+# --- exercise 3: smoothed_optimal_discriminator -----------------------------------------------
 
 def _smoothed_cases():
     (a, b), (small_a, small_b) = density_cases()
@@ -60,8 +191,9 @@ def _smoothed_cases():
             (small_a, small_b, 0.75, 0.2), (a, b, 1.0, 0.0)]
 
 
+@exercise(reference=theory.smoothed_optimal_discriminator)
 def check_smoothed_optimal_discriminator(smoothed_optimal_discriminator):
-    """03, exercise 2: D*(x) for real target α and fake target β, element-wise."""
+    """03, exercise 3: D*(x) for real target α and fake target β, element-wise."""
     check_function(
         "smoothed_optimal_discriminator", smoothed_optimal_discriminator,
         theory.smoothed_optimal_discriminator, _smoothed_cases(), tol=1e-8,
@@ -87,7 +219,7 @@ def check_smoothed_optimal_discriminator(smoothed_optimal_discriminator):
              "y = A/(A + B).")
 
 
-# --- exercise 3: one_sided_losses -------------------------------------------------------------
+# --- exercise 4: one_sided_losses -------------------------------------------------------------
 
 def _reference_one_sided_losses(real_logits, fake_logits, alpha):
     """(BCE(α, l_real) + BCE(0, l_fake), BCE(1, l_fake)), batch means: what
@@ -141,8 +273,9 @@ def _one_sided_mistakes():
     return {"d_loss": d_loss, "g_loss": g_loss}
 
 
+@exercise(reference=_reference_one_sided_losses)
 def check_one_sided_losses(one_sided_losses):
-    """03, exercise 3: (D's loss with one-sided smoothing α, G's non-saturating loss), both
+    """03, exercise 4: (D's loss with one-sided smoothing α, G's non-saturating loss), both
     batch means, from the logits of a real and a fake batch."""
     rng = np.random.default_rng(2016)
     cases = [(np.array([2.0, -0.5, 1.0, 3.0]), np.array([-1.0, 0.3, -2.0, -4.0]), 0.9),

@@ -1,16 +1,18 @@
 """Checkers for notebooks/05_mode_collapse.ipynb.
 
 Exercise 1, ``mode_coverage``: the VEEGAN/PacGAN rule for high-quality samples and captured
-modes, against :func:`gan_helpers.metrics.mode_coverage`. Exercise 2, ``gradient_penalty``:
-WGAN-GP's penalty, on critics whose gradients are known. Exercise 3, ``pack``: PacGAN packing,
-against :func:`gan_helpers.variants.pack`.
+modes, against :func:`gan_helpers.metrics.mode_coverage`. Exercise 2, ``diagnose``: healthy,
+mode collapse or low quality, read from those two numbers, on synthetic sample sets whose
+label is known by construction. Exercise 3, ``gradient_penalty``: WGAN-GP's penalty, on critics
+whose gradients are known. Exercise 4, ``pack``: PacGAN packing, against
+:func:`gan_helpers.variants.pack`.
 """
 import keras
 import numpy as np
 import tensorflow as tf
 
 from .. import data, metrics, variants
-from .core import call_reader, check_function
+from .core import call_reader, check_function, exercise, report
 
 # --- exercise 1: mode_coverage ----------------------------------------------------------------
 
@@ -38,6 +40,7 @@ def _fake_generator(centres, std, seed):
     return np.concatenate([good, blurry, lost]).astype(np.float32)
 
 
+@exercise()
 def check_mode_coverage(mode_coverage):
     """05, exercise 1: ``mode_coverage(samples, centres, std) -> (modes, hq_fraction)``:
     a sample is high quality if its distance to the nearest centre is < 3·std; a mode is
@@ -69,6 +72,164 @@ def check_mode_coverage(mode_coverage):
         hint="distances (N, K) to every centre; per sample the nearest centre and its distance; "
              "hq = distance < 3 * std; modes = number of distinct nearest centres among the hq "
              "samples; hq_fraction = hq.mean().")
+
+
+# --- exercise 2: diagnose ---------------------------------------------------------------------
+
+LABELS = ("healthy", "mode collapse", "low quality")
+SHARP = 0.6  # the notebook's bar for "converged": more than 60% of the samples high quality
+
+
+def _diagnose_rule(cov, k, sharp=SHARP):
+    """The reference rule on a coverage: not sharp -> low quality; else all k modes -> healthy;
+    else mode collapse."""
+    if not cov.hq_fraction > sharp:
+        return "low quality"
+    return "healthy" if cov.modes == k else "mode collapse"
+
+
+def _diagnose_reference(samples, centres, std):
+    return _diagnose_rule(metrics.mode_coverage(samples, centres, std), len(centres))
+
+
+def _mixture(rng, centres, std, n=2500, stray=0.0, box=None):
+    """n samples around ``centres`` with standard deviation ``std``; the first ``stray``
+    fraction replaced by uniform draws over the square ``box`` = (low, high)."""
+    x = centres[rng.integers(0, len(centres), n)] + std * rng.standard_normal((n, 2))
+    if stray:
+        x[: int(stray * n)] = rng.uniform(*box, (int(stray * n), 2))
+    return x.astype(np.float32)
+
+
+def diagnosis_cases():
+    """(name, samples, centres, std, label) of the sample sets the checker diagnoses; each
+    label holds by construction (seeded NumPy draws, no training)."""
+    rng = np.random.default_rng(2024)
+    ring, grid = data.ring_centres(), data.grid_centres()
+    angle = rng.uniform(0.0, 2.0 * np.pi, 2500)
+    radius = 1.0 + 0.01 * rng.standard_normal(2500)
+    midpoints = np.array([[x + 1.0, y] for x in (-4, -2, 0, 2) for y in (-4, -2, 0, 2, 4)])
+    return [
+        ("a healthy ring (all 8 modes, 10% stray samples)",
+         _mixture(rng, ring, 0.01, stray=0.1, box=(-1.3, 1.3)), ring, 0.01, "healthy"),
+        ("a collapsed ring (2 of 8 modes, sharp)", _mixture(rng, ring[[1, 5]], 0.01), ring,
+         0.01, "mode collapse"),
+        ("a ring collapsed onto one mode (VEEGAN's GAN)", _mixture(rng, ring[[3]], 0.008), ring,
+         0.01, "mode collapse"),
+        ("a blurred ring (all 8 modes, 6 std wide)", _mixture(rng, ring, 0.06), ring, 0.01,
+         "low quality"),
+        ("a blurred ring around 3 of the modes (10 std wide)", _mixture(rng, ring[[0, 2, 5]], 0.1),
+         ring, 0.01, "low quality"),
+        ("a ring smeared along the circle",
+         np.stack([radius * np.cos(angle), radius * np.sin(angle)], 1).astype(np.float32), ring,
+         0.01, "low quality"),
+        ("an untrained generator's cloud at the ring's centre",
+         (0.3 * rng.standard_normal((2500, 2))).astype(np.float32), ring, 0.01, "low quality"),
+        ("a healthy grid (all 25 modes, 15% stray samples)",
+         _mixture(rng, grid, 0.05, stray=0.15, box=(-5.0, 5.0)), grid, 0.05, "healthy"),
+        ("a partly collapsed grid (18 of 25 modes, sharp)",
+         _mixture(rng, grid[rng.permutation(25)[:18]], 0.05), grid, 0.05, "mode collapse"),
+        ("a blurred grid (all 25 modes, 4 std wide)", _mixture(rng, grid, 0.2), grid, 0.05,
+         "low quality"),
+        ("a grid smeared between the modes", _mixture(rng, midpoints, 0.05), grid, 0.05,
+         "low quality"),
+    ]
+
+
+def _diagnose_variant(hq_radius=3.0, raw=False, sharp=SHARP, modes_first=False, ignore_hq=False,
+                      most_modes=None):
+    """A diagnosis with one knob turned, for recognising common mistakes."""
+    def diagnose(samples, centres, std):
+        threshold = hq_radius / std if raw else hq_radius
+        cov = metrics.mode_coverage(samples, centres, std, threshold=threshold)
+        k = len(centres)
+        all_modes = cov.modes > k * most_modes if most_modes else cov.modes == k
+        if ignore_hq:
+            return "healthy" if all_modes else "mode collapse"
+        if modes_first and not all_modes:
+            return "mode collapse"
+        if not cov.hq_fraction > sharp:
+            return "low quality"
+        return "healthy" if all_modes else "mode collapse"
+    return diagnose
+
+
+_DIAGNOSE_MISTAKES = [
+    (_diagnose_variant(ignore_hq=True),
+     "you read the modes column alone. Look at HQ first: when most samples are not within 3 std "
+     "of any centre the generator has not converged, and its mode count counts stray samples "
+     "(a blurred grid 'captures' all 25 modes, an untrained cloud none of the ring's). Low HQ "
+     "means low quality, whatever the mode count."),
+    (_diagnose_variant(modes_first=True),
+     "you tested the mode count before HQ, so a generator that never learned (few or no modes, "
+     "HQ near 0) came out as mode collapse. Collapse means sharp samples of too few modes: "
+     "check HQ first, and only for sharp samples read the mode count."),
+    (_diagnose_variant(hq_radius=3.0, raw=True),
+     "high quality means within 3 standard deviations (3 * std) of the nearest centre, not "
+     "within a distance of 3: on the ring every sample is within 3 of some centre."),
+    (_diagnose_variant(hq_radius=0.03, raw=True),
+     "use the std you are given (3 * std: 0.03 on the ring, 0.15 on the grid), not the ring's "
+     "0.03 for every benchmark."),
+    (_diagnose_variant(sharp=0.98),
+     "the bar for sharp samples is the notebook's 60% high quality, not the data's own 98.9%: a "
+     "generator with 10-15% stray samples has still converged."),
+    (_diagnose_variant(most_modes=0.5),
+     "healthy means every mode captured: missing 7 of 25 grid modes with sharp samples is "
+     "(partial) mode collapse, as for the converged GAN above, not a healthy generator."),
+]
+
+_DIAGNOSE_CASE_HINTS = {
+    ("low quality", "healthy"):
+        "its HQ is low, so its mode count counts stray samples: low HQ means low quality, "
+        "whatever the mode count.",
+    ("low quality", "mode collapse"):
+        "its samples are not sharp (low HQ), so the modes it misses say nothing about collapse: "
+        "a generator that never learned misses modes too. Check HQ first.",
+    ("mode collapse", "healthy"):
+        "its samples are sharp but some modes have no high-quality sample: that is (partial) "
+        "mode collapse. Healthy needs all K modes.",
+    ("mode collapse", "low quality"):
+        "more than 60% of its samples are within 3 std of a centre: they are sharp, so its "
+        "missing modes are collapse.",
+    ("healthy", "low quality"):
+        "more than 60% of its samples are within 3 std (3 * std, with the std given) of a "
+        "centre: sharp enough by the notebook's bar.",
+    ("healthy", "mode collapse"):
+        "every mode has a high-quality sample (use modes == len(centres), with the centres "
+        "given).",
+}
+
+
+@exercise()
+def check_diagnose(diagnose):
+    """05, exercise 2: ``diagnose(samples, centres, std)`` returns "healthy", "mode collapse"
+    or "low quality": low quality when at most 60% of the samples lie within 3 std of their
+    nearest centre (HQ first: the mode count of a diffuse generator counts stray samples),
+    else healthy when every mode is captured, else mode collapse. The sample sets are synthetic
+    (seeded NumPy), each label known by construction."""
+    cases = diagnosis_cases()
+    got = []
+    for name, samples, centres, std, _ in cases:
+        label = call_reader("diagnose", diagnose, (samples.copy(), centres.copy(), std),
+                            "use gh.metrics.mode_coverage(samples, centres, std).")
+        if not isinstance(label, str) or label not in LABELS:
+            raise AssertionError(f"diagnose: return one of the strings "
+                                 f"{', '.join(map(repr, LABELS))}, exactly; for {name} you "
+                                 f"returned {label!r}.")
+        got.append(label)
+    wrong = [(case, label) for case, label in zip(cases, got) if label != case[-1]]
+    if not wrong:
+        report("diagnose", 0.0, 0)
+        return
+    (name, samples, centres, std, want), label = wrong[0]
+    cov = metrics.mode_coverage(samples, centres, std)
+    hint = next((hint for mistake, hint in _DIAGNOSE_MISTAKES
+                 if [mistake(s, c, sd) for _, s, c, sd, _ in cases] == got),
+                _DIAGNOSE_CASE_HINTS[want, label])
+    raise AssertionError(
+        f"diagnose: {len(wrong)} of {len(cases)} sample sets misread; first, {name}: "
+        f"{cov.modes}/{len(centres)} modes, HQ {cov.hq_fraction:.0%}: you said {label!r}, it is "
+        f"{want!r}. Hint: {hint}")
 
 
 # --- exercise 2: gradient_penalty -------------------------------------------------------------
@@ -135,8 +296,9 @@ def _check_gradient_reaches_weights(gradient_penalty, real, fake):
             "norm as sqrt(sum(g²) + 1e-12).")
 
 
+@exercise()
 def check_gradient_penalty(gradient_penalty):
-    """05, exercise 2: WGAN-GP's penalty mean((‖∇f(x̂)‖₂ − 1)²), x̂ = x + u(x̃ − x), u ~ U[0,1].
+    """05, exercise 3: WGAN-GP's penalty mean((‖∇f(x̂)‖₂ − 1)²), x̂ = x + u(x̃ − x), u ~ U[0,1].
 
     ``gradient_penalty(critic, real, fake, seed_generator)`` is called on critics whose
     gradients are known: linear critics (‖∇f‖ = ‖w‖ everywhere, so the penalty is exactly
@@ -220,8 +382,9 @@ def _check_pack_refuses_a_partial_pack(pack):
                          "dropping samples silently.")
 
 
+@exercise(reference=variants.pack)
 def check_pack(pack):
-    """05, exercise 3: PacGAN packing (B, d) -> (B/m, m·d), pack k = samples k·m … k·m+m−1
+    """05, exercise 4: PacGAN packing (B, d) -> (B/m, m·d), pack k = samples k·m … k·m+m−1
     side by side; a batch that is not a multiple of m must raise ValueError."""
     rng = np.random.default_rng(0)
     cases = [(np.arange(12, dtype=np.float32).reshape(6, 2), 3),

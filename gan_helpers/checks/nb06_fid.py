@@ -1,9 +1,11 @@
 """Checkers for notebooks/06_fid.ipynb.
 
 Exercise 1, ``frechet_distance``: the Fréchet distance between two Gaussians. Exercise 2,
-``feature_statistics``: the mean and covariance it is computed from. Exercise 3,
-``fid_infinity``: the extrapolation of FID_N to N -> ∞. The references are
-:mod:`gan_helpers.metrics`'.
+``feature_statistics``: the mean and covariance it is computed from. Exercise 3 (derive),
+``expected_mean_term``: E‖μ̂1 − μ̂2‖² for two independent samples of sizes N1, N2, i.e. how
+much the mean term of FID_N is biased. Exercise 4, ``fid_infinity``: the extrapolation of
+FID_N to N -> ∞. The references are :mod:`gan_helpers.metrics`' (for exercise 3, which has
+none there, :func:`_reference_expected_mean_term` below).
 """
 import warnings
 
@@ -11,7 +13,7 @@ import numpy as np
 from scipy import linalg
 
 from .. import metrics
-from .core import check_function, check_parts, to_numpy
+from .core import check_function, check_parts, exercise, to_numpy
 
 # --- exercise 1: frechet_distance -------------------------------------------------------------
 
@@ -36,6 +38,7 @@ def _frechet_mistake(formula):
     return wrong
 
 
+@exercise(reference=metrics.frechet_distance)
 def check_frechet_distance(frechet_distance):
     """06, exercise 1: d² = ‖μ1 − μ2‖² + Tr(C1 + C2 − 2 (C1 C2)^½) from two means and
     covariances."""
@@ -85,6 +88,7 @@ def _reference_feature_statistics(features):
         return metrics.feature_statistics(features)
 
 
+@exercise(reference=_reference_feature_statistics)
 def check_feature_statistics(feature_statistics):
     """06, exercise 2: (mean (d,), unbiased covariance (d, d)) of features (N, d)."""
     rng = np.random.default_rng(2020)
@@ -120,7 +124,95 @@ def check_feature_statistics(feature_statistics):
                 ("mu", "sigma"), tol=1e-8, wrong_answers=wrong, hints=hints, shape_hint=shapes)
 
 
-# --- exercise 3: fid_infinity -----------------------------------------------------------------
+# --- exercise 3: expected_mean_term -----------------------------------------------------------
+
+def _reference_expected_mean_term(mu1, sigma1, n1, mu2, sigma2, n2):
+    """E‖μ̂1 − μ̂2‖² for the means of two independent samples of n1 and n2 i.i.d. draws from
+    distributions with means mu1, mu2 and covariances sigma1, sigma2:
+    ‖mu1 − mu2‖² + Tr(sigma1)/n1 + Tr(sigma2)/n2 (the reference of exercise 3)."""
+    diff = np.asarray(mu1, dtype=np.float64) - np.asarray(mu2, dtype=np.float64)
+    return float(diff @ diff + np.trace(np.asarray(sigma1, dtype=np.float64)) / n1
+                 + np.trace(np.asarray(sigma2, dtype=np.float64)) / n2)
+
+
+def _expected_mean_cases():
+    """Fixed (mu1, sigma1, n1, mu2, sigma2, n2): a 1-D pair, full covariances with N1 ≠ N2
+    and small N (so that 1/(N - 1) is far from 1/N), and two samples of one Gaussian."""
+    rng = np.random.default_rng(1982)
+    cases = [(np.array([1.0]), np.array([[4.0]]), 5, np.array([-0.5]), np.array([[9.0]]), 3)]
+    for d, n1, n2 in ((3, 10, 40), (5, 7, 2)):
+        a, b = rng.standard_normal((2, d, d))
+        cases.append((rng.standard_normal(d), a @ a.T + 0.5 * np.eye(d), n1,
+                      rng.standard_normal(d), b @ b.T + 0.5 * np.eye(d), n2))
+    c = rng.standard_normal((4, 4))
+    mu, sigma = rng.standard_normal(4), c @ c.T + np.eye(4)
+    cases.append((mu, sigma, 6, mu.copy(), sigma, 24))  # one Gaussian, two samples
+    return cases
+
+
+def _mean_mistake(formula):
+    """A wrong E‖μ̂1 − μ̂2‖² from ``formula(‖mu1 − mu2‖², sigma1, n1, sigma2, n2)``."""
+    def wrong(mu1, sigma1, n1, mu2, sigma2, n2):
+        diff = np.asarray(mu1, np.float64) - np.asarray(mu2, np.float64)
+        return formula(diff @ diff, sigma1, n1, sigma2, n2)
+    return wrong
+
+
+@exercise(reference=_reference_expected_mean_term)
+def check_expected_mean_term(expected_mean_term):
+    """06, exercise 3: (derive) E‖μ̂1 − μ̂2‖² = ‖μ1 − μ2‖² + Tr Σ1/N1 + Tr Σ2/N2."""
+    tr, w = np.trace, _mean_mistake
+    check_function(
+        "expected_mean_term", expected_mean_term, _reference_expected_mean_term,
+        _expected_mean_cases(), tol=1e-9,
+        shape_hint="return one number: the expected value of ‖μ̂1 − μ̂2‖².",
+        wrong_answers=[
+            (w(lambda m, s1, n1, s2, n2: tr(s1) / n1 + tr(s2) / n2),
+             "you left out ‖μ1 − μ2‖²: for any random vector v, E‖v‖² = ‖E v‖² + Tr Cov(v), "
+             "and here E v = μ1 − μ2."),
+            (w(lambda m, s1, n1, s2, n2: m + tr(s1) / n1),
+             "both samples' means scatter, so both contribute: Cov(μ̂1 − μ̂2) = Cov(μ̂1) + "
+             "Cov(μ̂2) has a term from each sample (you kept only the first)."),
+            (w(lambda m, s1, n1, s2, n2: m + tr(s2) / n2),
+             "both samples' means scatter, so both contribute: Cov(μ̂1 − μ̂2) = Cov(μ̂1) + "
+             "Cov(μ̂2) has a term from each sample (you kept only the second)."),
+            (w(lambda m, s1, n1, s2, n2: m + tr(s1) / n2 + tr(s2) / n1),
+             "you swapped N1 and N2: the mean of sample i, drawn from Σi, averages Ni draws."),
+            (w(lambda m, s1, n1, s2, n2: m + tr(s1) + tr(s2)),
+             "that is Tr Cov of two single draws: the covariance of a mean of N i.i.d. draws is "
+             "Σ/N, not Σ (averaging shrinks the scatter)."),
+            (w(lambda m, s1, n1, s2, n2: m + tr(s1) / (n1 - 1) + tr(s2) / (n2 - 1)),
+             "the mean divides by N, and so does its covariance: Cov(x̄) = Σ/N exactly. N - 1 "
+             "belongs to the unbiased *sample covariance*, not here."),
+            (w(lambda m, s1, n1, s2, n2: m + tr(s1) / n1 ** 2 + tr(s2) / n2 ** 2),
+             "Cov(x̄) = Cov(Σ x_k)/N² = N·Σ/N² = Σ/N: the N² is divided by the N draws' "
+             "covariances added up (you divided by N² without that factor N)."),
+            (w(lambda m, s1, n1, s2, n2: m + tr(s1) / np.sqrt(n1) + tr(s2) / np.sqrt(n2)),
+             "the *standard error* of a mean falls like 1/√N, so its covariance (a square) "
+             "falls like 1/N: Cov(x̄) = Σ/N."),
+            (w(lambda m, s1, n1, s2, n2: m + tr(s1) / n1 - tr(s2) / n2),
+             "the two samples are independent, so their covariances add: Cov(μ̂1 − μ̂2) = "
+             "Cov(μ̂1) + Cov(μ̂2), with a plus even for a difference."),
+            (w(lambda m, s1, n1, s2, n2: m + (tr(s1) + tr(s2)) / (n1 + n2)),
+             "each sample's mean has its own covariance Σi/Ni: add Tr Σ1/N1 and Tr Σ2/N2 "
+             "rather than dividing the sum by N1 + N2."),
+            (w(lambda m, s1, n1, s2, n2: m + np.linalg.det(s1) / n1 + np.linalg.det(s2) / n2),
+             "E‖v‖² is the sum of E v_j² over the coordinates: the *trace* (sum of the "
+             "diagonal) of the covariance, not its determinant."),
+            (w(lambda m, s1, n1, s2, n2: m + np.linalg.norm(s1) / n1 + np.linalg.norm(s2) / n2),
+             "E‖v‖² is the sum of E v_j² over the coordinates: the *trace* (sum of the "
+             "diagonal) of the covariance, not its Frobenius norm (np.linalg.norm)."),
+            (w(lambda m, s1, n1, s2, n2: m + np.sum(s1) / n1 + np.sum(s2) / n2),
+             "E‖v‖² is the sum of E v_j² over the coordinates: the *trace* (np.trace, the "
+             "diagonal), not the sum of all entries."),
+            (w(lambda m, s1, n1, s2, n2: np.sqrt(m) + tr(s1) / n1 + tr(s2) / n2),
+             "the mean term is the *squared* distance: ‖E v‖² = diff @ diff, not its norm."),
+        ],
+        hint="E‖v‖² = ‖E v‖² + Tr Cov(v) for v = μ̂1 − μ̂2; work out E v and Cov(v) from "
+             "Cov(mean of N i.i.d. draws of Σ) and the independence of the two samples.")
+
+
+# --- exercise 4: fid_infinity -----------------------------------------------------------------
 
 def _fid_infinity_cases():
     ns = np.array([250.0, 500.0, 1000.0, 2500.0])
@@ -140,8 +232,9 @@ def _endpoints(ns, fids):
     return fids[0] - k / ns[0], k
 
 
+@exercise(reference=metrics.fid_infinity)
 def check_fid_infinity(fid_infinity):
-    """06, exercise 3: least-squares fit FID_N = FID∞ + k / N; returns (FID∞, k)."""
+    """06, exercise 4: least-squares fit FID_N = FID∞ + k / N; returns (FID∞, k)."""
     check_function(
         "fid_infinity", _as_pair(fid_infinity), _as_pair(metrics.fid_infinity),
         _fid_infinity_cases(), tol=1e-6,

@@ -6,11 +6,15 @@ class, as the one-hot discriminator sees it. Exercise 3, ``per_class_accuracy``:
 recall, against :func:`gan_helpers.conditional.per_class_accuracy`. The usual mistakes: a
 label fed as one number, a one-hot as wide as the batch's largest label, pieces concatenated
 in the wrong order, repeat-and-reshape mixing up the planes, precision where recall is asked.
+Exercise 4, ``expected_class_accuracy`` (derive): the per-class accuracy an imperfect judge
+gives a label-ignoring generator (1/K, whatever the judge) and a perfect one (the judge's own
+accuracy). The usual mistakes: 0 for chance, a/K (the judge's misreadings that land on k
+forgotten), 1.0 for a perfect generator, the notebook's 0.1 and 0.95 hard-coded.
 """
 import numpy as np
 
 from .. import conditional
-from .core import check_function
+from .core import check_function, check_parts, exercise
 
 
 def _one_hot(labels, n_classes):
@@ -32,6 +36,7 @@ def _join_label_cases():
             (rng.standard_normal((4, 2)).astype(np.float32), np.array([2, 2, 0, 1]), 3)]
 
 
+@exercise(reference=_reference_join_label)
 def check_join_label(join_label):
     """07, exercise 1: ``join_label(z, labels, n_classes)`` = [z, one_hot(labels)]."""
     check_function(
@@ -82,6 +87,7 @@ def _repeated_planes(x, y, k):
     return np.concatenate([np.asarray(x, np.float32), planes], axis=-1)
 
 
+@exercise(reference=_reference_join_image_label)
 def check_join_image_label(join_image_label):
     """07, exercise 2: ``join_image_label(images, labels, n_classes)`` = the images with
     n_classes constant planes appended (channels last), plane k all ones where label = k."""
@@ -128,6 +134,7 @@ def _precision(p, r, k):
     return np.array([np.mean(r[p == c] == c) if np.any(p == c) else 0.0 for c in range(k)])
 
 
+@exercise(reference=conditional.per_class_accuracy)
 def check_per_class_accuracy(per_class_accuracy):
     """07, exercise 3: for every class k, the fraction of the samples *requested* as k that
     the classifier *predicted* as k (each class's recall)."""
@@ -154,3 +161,65 @@ def check_per_class_accuracy(per_class_accuracy):
         ],
         hint="for each k: among the samples with requested == k, the fraction with "
              "predicted == k, e.g. np.mean(predicted[requested == k] == k).")
+
+
+# --- exercise 4 (derive): expected_class_accuracy ---------------------------------------------
+
+def _reference_expected_class_accuracy(judge_accuracy, n_classes):
+    """(label-ignoring G, perfect cGAN): the expected accuracy of every class under a judge
+    right with probability a on every class, its errors spread evenly over the other K - 1.
+    Label-ignoring: P(judged k | asked k) = (1/K) a + ((K - 1)/K) (1 - a)/(K - 1) = 1/K."""
+    a, k = float(judge_accuracy), int(n_classes)
+    return 1.0 / k, a
+
+
+def _expected_cases():
+    # a != 1/K and K != 10 in most cases, so that hard-coded or swapped answers show
+    return [(0.95, 10), (0.8, 3), (0.6, 5), (0.99, 4)]
+
+
+@exercise(reference=None)
+def check_expected_class_accuracy(expected_class_accuracy):
+    """07, exercise 4: ``expected_class_accuracy(judge_accuracy, n_classes)`` = (1/K, a): the
+    expected per-class accuracy of a label-ignoring generator and of a perfect one, judged by
+    a classifier right with probability a that spreads its errors evenly."""
+    swapped = "you returned the two answers in the wrong order: (label-ignoring, perfect)."
+    check_parts(
+        "expected_class_accuracy", expected_class_accuracy, _reference_expected_class_accuracy,
+        _expected_cases(), parts=("label-ignoring G", "perfect cGAN"), tol=1e-6,
+        shape_hint="return two numbers, (label-ignoring, perfect).",
+        wrong_answers={
+            "label-ignoring G": [
+                (lambda a, k: 0.0,
+                 "a generator that ignores the label still draws the requested digit by luck, "
+                 "1 time in n_classes: count P(draws digit j) · P(judge says k | digit j) over "
+                 "every digit j."),
+                (lambda a, k: a / k,
+                 "a/K counts only the draws that happen to be digit k and are read correctly. "
+                 "The judge's misreadings of the other digits land on k too: add "
+                 "P(draws j ≠ k) · (1 − a)/(K − 1) for each of them."),
+                (lambda a, k: a / k + (1 - a) * (k - 1) / k,
+                 "a misread digit is called k only 1 time in K − 1 (the errors are spread over "
+                 "the K − 1 other classes): (1 − a)/(K − 1), not (1 − a)."),
+                (lambda a, k: (1 - a) / (k - 1),
+                 "that is P(judge says k | a digit j ≠ k) alone; average over every digit j the "
+                 "generator may draw, k itself included (probability 1/K each)."),
+                (lambda a, k: 0.1,
+                 "0.1 is chance for ten classes; write it for n_classes classes."),
+                (lambda a, k: a, swapped),
+            ],
+            "perfect cGAN": [
+                (lambda a, k: 1.0,
+                 "the generator is perfect but the judge is not: a real digit of the requested "
+                 "class is still misread with probability 1 − judge_accuracy."),
+                (lambda a, k: 0.95,
+                 "0.95 is this example's judge; use the judge_accuracy you are given."),
+                (lambda a, k: 1.0 / k, swapped),
+            ],
+        },
+        hints={"label-ignoring G":
+               "condition on the digit j the generator draws (1/K each): P(judge says k) = "
+               "Σ_j P(j) · P(judge says k | j), with P(k | k) = a and P(k | j ≠ k) = "
+               "(1 − a)/(K − 1).",
+               "perfect cGAN": "a perfect cGAN draws the requested digit every time; how often "
+                               "does the judge read it as that digit?"})

@@ -25,9 +25,28 @@ def test_profile_picks_the_sizes_in_force(monkeypatch, capsys):
 
 def test_default_profile_depends_on_the_gpu(monkeypatch):
     monkeypatch.delenv(runtime.PROFILE_ENV, raising=False)
+    monkeypatch.delenv("GAN_WORKBOOK_GRADING", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     monkeypatch.setattr(runtime, "has_gpu", lambda: True)
     assert gh.profile_name() == "full"
     monkeypatch.setattr(runtime, "has_gpu", lambda: False)
+    assert gh.profile_name() == "quick"
+
+
+@pytest.mark.parametrize("var, value", [("NBGRADER_EXECUTION", "autograde"),
+                                        ("GAN_WORKBOOK_GRADING", "1")])
+def test_grading_defaults_to_smoke_sizes_unless_a_profile_is_set(monkeypatch, capsys, var,
+                                                                  value):
+    """Grading (nbgrader's switch, or the workbook's for Otter and the tests) runs the smoke
+    sizes: no verdict depends on training, so a submission grades in seconds."""
+    monkeypatch.delenv("GAN_WORKBOOK_GRADING", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.delenv(runtime.PROFILE_ENV, raising=False)
+    monkeypatch.setattr(runtime, "has_gpu", lambda: True)
+    monkeypatch.setenv(var, value)
+    assert gh.profile(**SIZES).profile == "smoke"
+    assert "Profile 'smoke' (default while grading)" in capsys.readouterr().out
+    monkeypatch.setenv(runtime.PROFILE_ENV, "quick")          # an explicit choice still wins
     assert gh.profile_name() == "quick"
 
 

@@ -290,3 +290,31 @@ def test_set_seed_makes_two_cpu_runs_identical():
         return gan.fit(small_toy_data(), epochs=2, verbose=0).history
     first, second = run(), run()
     assert first == second
+
+
+def test_alternating_step_takes_explicit_noise():
+    """``alternating_step(real, None, z=z)`` is the default step with its noise replayed,
+    and leaves the model's noise stream where it was."""
+    real = tf.constant(np.random.default_rng(0).normal(2.0, 0.5, size=(8, 2)), tf.float32)
+
+    def compiled(seed):
+        gan = toy_gan(seed=seed)
+        gan.compile(d_optimizer=keras.optimizers.Adam(1e-2),
+                    g_optimizer=keras.optimizers.Adam(1e-2), jit_compile=False)
+        return gan
+
+    drawn, given = compiled(4), compiled(4)
+    state = drawn.seed_generator.state.numpy()
+    given.seed_generator.state.assign(state + 1)  # its own stream would give other noise
+    want = drawn.alternating_step(real, None)  # the noise comes from the seed generator
+    drawn.seed_generator.state.assign(state)
+    z = drawn.sample_latent(8)  # ... this noise
+    got = given.alternating_step(real, None, z=z)
+    for a, b in zip(got, want):
+        np.testing.assert_array_equal(a, b)
+    def weights(gan):
+        return gan.generator.get_weights() + gan.discriminator.get_weights()
+
+    for a, b in zip(weights(given), weights(drawn)):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(given.seed_generator.state.numpy(), state + 1)  # untouched

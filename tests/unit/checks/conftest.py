@@ -1,6 +1,6 @@
 """Fixtures for the checkers' tests, which follow the checkers' one convention: a pass
 prints one line with the largest relative error and returns None; a failure raises
-AssertionError naming the mistake."""
+AssertionError naming the mistake (the verdict under grading, set for every test here)."""
 import re
 
 import pytest
@@ -27,3 +27,11 @@ def rejects():
         with pytest.raises(AssertionError, match=phrase):
             checker(fn)
     return run
+
+
+@pytest.fixture(autouse=True)
+def grading(monkeypatch):
+    """The checkers' raw verdicts: as under grading, a failing check raises. (The learner's
+    printed verdicts, with grading off, are tested in test_core.py.)"""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("GAN_WORKBOOK_GRADING", "1")

@@ -121,3 +121,82 @@ def test_check_parts_checks_each_part_and_prints_one_line(passes):
     with pytest.raises(AssertionError, match="raised ValueError: no. Hint: two arrays"):
         checks.check_parts("pair", broken, _pair, cases, parts, shape_hint="two arrays")
 
+
+
+# --- the learner's side: verdicts that never stop a notebook ----------------------------------
+
+@pytest.fixture
+def learner(monkeypatch):
+    """A learner's kernel: grading off, no attempts seen yet."""
+    from gan_helpers.checks import core
+    monkeypatch.delenv("GAN_WORKBOOK_GRADING", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setattr(core, "_ATTEMPTED", set())
+
+
+def _unsolved(p_data, p_g):
+    raise NotImplementedError()
+
+
+def _wrong(p_data, p_g):
+    return p_g / (p_data + p_g)
+
+
+def _right(p_data, p_g):
+    return p_data / (p_data + p_g)
+
+
+def test_a_learners_checker_prints_its_verdict_and_never_raises(learner, capsys):
+    check = checks.check_optimal_discriminator
+    assert check(_unsolved) is None
+    assert "optimal_discriminator: not done yet" in capsys.readouterr().out
+    assert check(_wrong) is None
+    out = capsys.readouterr().out
+    assert out.startswith("✗ optimal_discriminator: not yet right") and "probability that x is" \
+        " fake" in out and "gh.checks.solution('optimal_discriminator')" in out
+    assert check(_right) is None
+    assert "correct!" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("var, value", [("NBGRADER_EXECUTION", "autograde"),
+                                        ("GAN_WORKBOOK_GRADING", "1")])
+def test_under_grading_a_failing_checker_fails_its_cell(learner, monkeypatch, var, value):
+    check = checks.check_optimal_discriminator
+    monkeypatch.setenv(var, value)
+    with pytest.raises(NotImplementedError):
+        check(_unsolved)
+    with pytest.raises(AssertionError, match="probability that x is fake"):
+        check(_wrong)
+    assert check(_right) is None
+
+
+def test_grading_true_is_the_same_switch(learner):
+    with pytest.raises(AssertionError):
+        checks.check_optimal_discriminator(_wrong, grading=True)
+    assert checks.check_optimal_discriminator(_wrong, grading=False) is None
+
+
+def test_yours_or_reference(learner, capsys):
+    from gan_helpers import theory
+    for fn, why in ((_unsolved, "is not written yet"), (_wrong, "does not pass its check yet")):
+        got = checks.yours_or_reference(fn, name="optimal_discriminator")
+        assert got is theory.optimal_discriminator
+        out = capsys.readouterr().out.strip()
+        assert len(out.splitlines()) == 1 and why in out and \
+            "gan_helpers.theory.optimal_discriminator" in out
+    assert checks.yours_or_reference(_right, name="optimal_discriminator") is _right
+    assert capsys.readouterr().out == ""          # silent when yours passes
+    with pytest.raises(ValueError, match="not an exercise.*optimal_discriminator"):
+        checks.yours_or_reference(_right)          # named _right: no such exercise
+
+
+def test_a_solution_is_shown_only_after_an_attempt(learner, capsys):
+    checks.solution("slerp")
+    assert "try it first" in capsys.readouterr().out
+    checks.check_slerp(lambda z0, z1, t: z0)       # a wrong attempt
+    capsys.readouterr()
+    checks.solution("slerp")
+    out = capsys.readouterr().out
+    assert "def slerp(" in out and "BEGIN SOLUTION" not in out
+    with pytest.raises(ValueError, match="not an exercise"):
+        checks.solution("slerpp")

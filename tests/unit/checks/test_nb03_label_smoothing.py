@@ -57,7 +57,64 @@ def test_bce_grad_gradient_wrt_probability_is_named_where_finite():
                               wrong_answers=[(wrong, "with respect to the probability")])
 
 
-# --- exercise 2: smoothed_optimal_discriminator -----------------------------------------------
+# --- exercise 2: predicted_d_star (predict, then run) ------------------------------------------
+
+def _prediction(one_sided=(0.9, 0.0, 0.45), two_sided=(0.9, 0.1, 0.5)):
+    return lambda: {"one_sided": one_sided, "two_sided": two_sided}
+
+
+@pytest.mark.parametrize("answer", [
+    _prediction(),
+    nb03_label_smoothing.reference_predicted_d_star,
+    _prediction([0.9, 0, 0.9 / 2], np.array([0.9, 0.1, (0.9 + 0.1) / 2])),   # list, array, ints
+    _prediction((np.float32(0.9), 0.0, 0.45), (0.9, 0.1, 0.5)),
+])
+def test_predicted_d_star_accepts_correct_answers(answer, passes):
+    assert passes(checks.check_predicted_d_star, answer) <= 1e-3
+
+
+def test_predicted_d_star_reference_is_the_closed_form():
+    """The reference is D*_{α,β} = (α p_data + β p_g)/(p_data + p_g) at the three kinds of
+    points, which is α, β and (α + β)/2."""
+    ref = nb03_label_smoothing.reference_predicted_d_star()
+    for key, (a, b) in nb03_label_smoothing.PREDICTION_TARGETS.items():
+        assert ref[key] == pytest.approx((a, b, (a + b) / 2), abs=1e-12)
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    # forgot that the real target is alpha
+    (_prediction((1.0, 0.0, 0.45)), "forgot that the target is α"),
+    (_prediction((0.9, 0.0, 0.45), (1.0, 0.1, 0.5)), "forgot that the target is α"),
+    # beta > 0 "matters nowhere": two-sided predicted like one-sided
+    (_prediction(two_sided=(0.9, 0.0, 0.45)), "as if β = 0.1 mattered nowhere"),
+    # two-sided generator-only value: forgot beta (the argument against smoothing fakes)
+    (_prediction(two_sided=(0.9, 0.0, 0.5)), "forgot the fake target β.*against smoothing"),
+    (_prediction(two_sided=(0.9, 0.9, 0.5)), "not toward 1 - β"),
+    # one-sided with a fake target 1 - alpha
+    (_prediction(one_sided=(0.9, 0.1, 0.45)), "keeps the fake target at β = 0"),
+    # the equal-density point
+    (_prediction(one_sided=(0.9, 0.0, 0.5)), "0.5 is the unsmoothed D\\*.*mean of the two"),
+    (_prediction(two_sided=(0.9, 0.1, 0.45)), "leaves out the fakes' target"),
+    (_prediction(one_sided=(0.9, 0.0, 0.9)), "pull just as hard"),
+    (_prediction(one_sided=(0.9, 0.0, 0.3)), "one_sided, where p_data = p_g: at a point x"),
+    # notebook 01's answer everywhere
+    (_prediction((1.0, 0.0, 0.5), (1.0, 0.0, 0.5)), "notebook 01's unsmoothed D\\*"),
+    # layout mistakes
+    (_prediction((0.9, 0.1, 0.5), (0.9, 0.0, 0.45)), "swapped: one-sided is"),
+    (_prediction((0.0, 0.9, 0.45)), "you swapped the first two"),
+    (_prediction((90.0, 0.0, 45.0)), "not 90"),
+    (_prediction((0.9, 0.0)), "2 number\\(s\\), expected 3"),
+    (_prediction(two_sided=lambda a, b: (a, b, (a + b) / 2)), "not a formula"),
+    (lambda: (0.9, 0.0, 0.45, 0.9, 0.1, 0.5), "you returned tuple"),
+    (lambda: {"one-sided": (0.9, 0.0, 0.45), "two-sided": (0.9, 0.1, 0.5)},
+     "the key 'one_sided' is missing"),
+    (_prediction((0.9, -np.inf, 0.45)), "give the limit"),
+])
+def test_predicted_d_star_names_the_mistake(wrong, hint, rejects):
+    rejects(checks.check_predicted_d_star, wrong, hint)
+
+
+# --- exercise 3: smoothed_optimal_discriminator -----------------------------------------------
 
 @pytest.mark.parametrize("answer", [
     theory.smoothed_optimal_discriminator,
@@ -83,7 +140,7 @@ def test_smoothed_d_star_names_the_mistake(wrong, hint):
         checks.check_smoothed_optimal_discriminator(wrong)
 
 
-# --- exercise 3: one_sided_losses -------------------------------------------------------------
+# --- exercise 4: one_sided_losses -------------------------------------------------------------
 
 def _numpy_answer(r, f, a):
     return _bce(a, r) + _bce(0.0, f), _bce(1.0, f)

@@ -32,6 +32,83 @@ def test_mode_coverage_checker(passes):
         gh.checks.check_mode_coverage(lambda s, c, sd: 3)
 
 
+# --- exercise 2: diagnose --------------------------------------------------------------------
+
+def _diagnose(bar=0.6, radius=3.0, raw=False, order="hq first", all_modes=1.0):
+    """A reader's diagnosis, written out by hand, with one mistake switched on."""
+    def diagnose(samples, centres, std):
+        d = np.sqrt(((samples[:, None, :] - centres[None]) ** 2).sum(-1))
+        hq = d.min(1) < (radius if raw else radius * std)
+        modes, hq_fraction = len(np.unique(d.argmin(1)[hq])), hq.mean()
+        every_mode = modes >= all_modes * len(centres)
+        if order == "modes only":
+            return "healthy" if every_mode else "mode collapse"
+        if order == "modes first" and not every_mode:
+            return "mode collapse"
+        if hq_fraction <= bar:
+            return "low quality"
+        return "healthy" if every_mode else "mode collapse"
+    return diagnose
+
+
+def test_diagnose_checker_accepts_the_rule_written_two_ways(passes):
+    def with_the_library(samples, centres, std):
+        cov = mode_coverage(samples, centres, std)
+        if cov.hq_fraction <= 0.6:
+            return "low quality"
+        return "mode collapse" if cov.modes < len(centres) else "healthy"
+    assert passes(gh.checks.check_diagnose, with_the_library) == 0
+    assert passes(gh.checks.check_diagnose, _diagnose()) == 0
+    # the claim's per-seed floor of 30% gives the same verdicts: no set lies between the bars
+    assert passes(gh.checks.check_diagnose, _diagnose(bar=0.3)) == 0
+
+
+def test_diagnosis_cases_are_what_their_labels_say():
+    from gan_helpers.checks.nb05_mode_collapse import diagnosis_cases
+    cases = diagnosis_cases()
+    assert {label for *_, label in cases} == {"healthy", "mode collapse", "low quality"}
+    for name, samples, centres, std, label in cases:
+        cov = mode_coverage(samples, centres, std)
+        assert not 0.3 <= cov.hq_fraction <= 0.7, name  # clear of both bars
+        if label == "low quality":
+            assert cov.hq_fraction < 0.3, name
+        else:
+            assert cov.hq_fraction > 0.8, name
+            assert (cov.modes == len(centres)) == (label == "healthy"), name
+    # the traps: low-quality sets whose mode count alone would say healthy, and collapse
+    low = [mode_coverage(s, c, sd).modes / len(c) for _, s, c, sd, lab in cases
+           if lab == "low quality"]
+    assert max(low) == 1.0 and min(low) < 0.5
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    (dict(order="modes only"), "modes column alone.*Look at HQ first"),
+    (dict(order="modes first"), "mode count before HQ.*never learned"),
+    (dict(raw=True), "not within a distance of 3"),
+    (dict(radius=0.03, raw=True), "use the std you are given"),
+    (dict(bar=0.98), "not the data's own 98.9%"),
+    (dict(all_modes=0.5), "healthy means every mode captured.*partial"),
+])
+def test_diagnose_checker_names_the_mistake(rejects, mistake, hint):
+    rejects(gh.checks.check_diagnose, _diagnose(**mistake), hint)
+
+
+def test_diagnose_checker_explains_a_misread_set_it_does_not_recognise(rejects):
+    def healthy_means_no_stray_samples(samples, centres, std):  # bar 0.9: only the grid trips
+        return _diagnose(bar=0.85)(samples, centres, std)
+    rejects(gh.checks.check_diagnose, healthy_means_no_stray_samples,
+            "1 of 11 sample sets misread; first, a healthy grid.*HQ 84%: you said 'low quality', "
+            "it is 'healthy'.*sharp enough by the notebook's bar")
+
+
+def test_diagnose_checker_wants_the_three_labels():
+    with pytest.raises(AssertionError, match="return one of the strings 'healthy', "
+                                             "'mode collapse', 'low quality'"):
+        gh.checks.check_diagnose(lambda s, c, sd: "collapsed")
+    with pytest.raises(AssertionError, match="return one of the strings"):
+        gh.checks.check_diagnose(lambda s, c, sd: 1)
+
+
 # --- exercise 2: gradient_penalty -------------------------------------------------------------
 
 def _gp(draw="uniform", minus_one=True, square=True, eps=1e-12, axes="sample", sqrt=True):

@@ -111,7 +111,84 @@ def test_feature_statistics_checker_rejects_the_usual_mistakes(rejects):
     rejects(check, lambda f: (f.mean(0) + 1e-3, np.cov(f, rowvar=False)), "one mean per feature")
 
 
-# --- exercise 3: fid_infinity -----------------------------------------------------------------
+# --- exercise 3: expected_mean_term -----------------------------------------------------------
+
+def mean_term_by_coordinates(mu1, s1, n1, mu2, s2, n2):
+    """Independent solution: coordinate by coordinate, E(x̄1j − x̄2j)² = (mu1j − mu2j)² +
+    Var(x̄1j) + Var(x̄2j), with Var(x̄ij) = Σi[j, j] / Ni, summed over j."""
+    return sum((a - b) ** 2 + v1 / n1 + v2 / n2
+               for a, b, v1, v2 in zip(mu1, mu2, np.diagonal(s1), np.diagonal(s2)))
+
+
+def mean_mistake(formula):
+    def wrong(mu1, s1, n1, mu2, s2, n2):
+        d = np.asarray(mu1) - np.asarray(mu2)
+        return formula(d @ d, s1, n1, s2, n2)
+    return wrong
+
+
+def test_expected_mean_term_checker_accepts_right_answers(passes):
+    ref = nb06_fid._reference_expected_mean_term
+    assert passes(checks.check_expected_mean_term, ref) < 1e-12
+    assert passes(checks.check_expected_mean_term, mean_term_by_coordinates) < 1e-12
+    # as a 0-d array, and with the traces taken as sums of eigenvalues
+    assert passes(checks.check_expected_mean_term, mean_mistake(
+        lambda m, s1, n1, s2, n2: np.asarray(m + np.linalg.eigvalsh(s1).sum() / n1
+                                             + np.linalg.eigvalsh(s2).sum() / n2))) < 1e-9
+
+
+def test_expected_mean_term_reference_matches_a_simulation():
+    """The closed form is the expectation: a seeded simulation of the checker's third case
+    (small N, so that the mistakes are far apart) agrees within 4 standard errors, and the
+    N - 1 mistake lies far outside them."""
+    mu1, s1, n1, mu2, s2, n2 = nb06_fid._expected_mean_cases()[2]
+    rng, repeats = np.random.default_rng(0), 20000
+    x1 = mu1 + rng.standard_normal((repeats, n1, len(mu1))) @ np.linalg.cholesky(s1).T
+    x2 = mu2 + rng.standard_normal((repeats, n2, len(mu2))) @ np.linalg.cholesky(s2).T
+    v = x1.mean(axis=1) - x2.mean(axis=1)
+    terms = np.einsum("ri,ri->r", v, v)
+    mean, se = terms.mean(), terms.std(ddof=1) / np.sqrt(repeats)
+    assert abs(mean - nb06_fid._reference_expected_mean_term(mu1, s1, n1, mu2, s2, n2)) < 4 * se
+    d = mu1 - mu2
+    n_minus_1 = d @ d + np.trace(s1) / (n1 - 1) + np.trace(s2) / (n2 - 1)
+    assert abs(mean - n_minus_1) > 10 * se
+
+
+def test_expected_mean_term_checker_rejects_the_usual_mistakes(rejects):
+    check, w, tr = checks.check_expected_mean_term, mean_mistake, np.trace
+    rejects(check, w(lambda m, s1, n1, s2, n2: tr(s1) / n1 + tr(s2) / n2), "you left out")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + tr(s1) / n1), "only the first")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + tr(s2) / n2), "only the second")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + tr(s1) / n2 + tr(s2) / n1), "swapped")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + tr(s1) + tr(s2)), "averaging shrinks")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + tr(s1) / (n1 - 1) + tr(s2) / (n2 - 1)),
+            "unbiased \\*sample covariance")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + tr(s1) / n1 ** 2 + tr(s2) / n2 ** 2),
+            "without that factor N")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + tr(s1) / np.sqrt(n1)
+                     + tr(s2) / np.sqrt(n2)), "standard error")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + tr(s1) / n1 - tr(s2) / n2),
+            "with a plus")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + (tr(s1) + tr(s2)) / (n1 + n2)),
+            "dividing the sum by N1 \\+ N2")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + np.linalg.det(s1) / n1
+                     + np.linalg.det(s2) / n2), "determinant")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + np.linalg.norm(s1) / n1
+                     + np.linalg.norm(s2) / n2), "Frobenius")
+    rejects(check, w(lambda m, s1, n1, s2, n2: m + np.sum(s1) / n1 + np.sum(s2) / n2),
+            "sum of all entries")
+    rejects(check, w(lambda m, s1, n1, s2, n2: np.sqrt(m) + tr(s1) / n1 + tr(s2) / n2),
+            "\\*squared\\* distance")
+
+
+def test_expected_mean_term_checker_rejects_unusable_outputs(rejects):
+    check = checks.check_expected_mean_term
+    rejects(check, lambda m1, s1, n1, m2, s2, n2: (m1 - m2) ** 2 + np.diagonal(s1) / n1
+            + np.diagonal(s2) / n2, "one number")  # per coordinate, not summed
+    rejects(check, lambda m1, s1, n1, m2, s2, n2: 1.0, "E‖v‖² = ‖E v‖² \\+ Tr Cov\\(v\\)")
+
+
+# --- exercise 4: fid_infinity -----------------------------------------------------------------
 
 def test_fid_infinity_checker_accepts_right_answers(passes):
     def lstsq(ns, fids):

@@ -120,3 +120,50 @@ def test_per_class_cases_separate_recall_from_precision():
 ])
 def test_per_class_accuracy_rejects_mistakes(wrong, phrase, rejects):
     rejects(checks.check_per_class_accuracy, wrong, phrase)
+
+
+# --- exercise 4 (derive): expected_class_accuracy ---------------------------------------------
+
+def expected_by_total_probability(a, k):
+    """The derivation written out: condition on the digit the generator draws."""
+    ignoring = sum((1 / k) * (a if j == 0 else (1 - a) / (k - 1)) for j in range(k))
+    return [ignoring, a]
+
+
+def test_expected_class_accuracy_accepts_right_answers(passes):
+    assert passes(checks.check_expected_class_accuracy,
+                  nb07._reference_expected_class_accuracy) == 0
+    assert passes(checks.check_expected_class_accuracy, expected_by_total_probability) < 1e-12
+    assert passes(checks.check_expected_class_accuracy,
+                  lambda a, k: (np.float32(1) / k, np.asarray(a))) < 1e-6
+
+
+def test_expected_class_accuracy_matches_a_simulated_judge():
+    """The answer is what a simulated label-ignoring generator and perfect generator score
+    under a judge that is right with probability a and errs evenly (Monte Carlo, 4 sd)."""
+    rng = np.random.default_rng(0)
+    for a, k in nb07._expected_cases():
+        n = 200_000
+        requested = rng.integers(0, k, n)
+        for drawn, want in ((rng.integers(0, k, n), 1 / k), (requested, a)):
+            wrong = rng.random(n) >= a
+            judged = np.where(wrong, (drawn + rng.integers(1, k, n)) % k, drawn)
+            acc = conditional.per_class_accuracy(judged, requested, k)
+            assert np.all(np.abs(acc - want) < 4 * np.sqrt(want * (1 - want) * k / n) + 1e-12)
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (lambda a, k: (0.0, a), "by luck"),
+    (lambda a, k: (a / k, a), "misreadings"),
+    (lambda a, k: (a / k + (1 - a) * (k - 1) / k, a), "1 time in K − 1"),
+    (lambda a, k: ((1 - a) / (k - 1), a), "average over every digit"),
+    (lambda a, k: (0.1, 0.95), "chance for ten classes"),
+    (lambda a, k: (1 / k, 1.0), "the judge is not"),
+    (lambda a, k: (1 / k, 0.95), "judge_accuracy you are given"),
+    (lambda a, k: (a, 1 / k), "wrong order"),
+    (lambda a, k: (1 / k,), "two numbers|tuple of 2"),
+    (lambda a, k: (1 / k, a * a), "how often"),
+    (lambda a, k: (1 / (k - 1), a), "Σ_j P"),
+])
+def test_expected_class_accuracy_rejects_mistakes(wrong, phrase, rejects):
+    rejects(checks.check_expected_class_accuracy, wrong, phrase)
