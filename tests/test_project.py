@@ -12,7 +12,10 @@ import pytest
 tomllib = pytest.importorskip("tomllib")  # Python >= 3.11
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# The sources, with solutions; notebooks/ holds the student copies generated from them (their
+# freshness is tests/unit/instructor/test_build.py's).
+NOTEBOOKS = sorted((ROOT / "instructor" / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+KINDS = ("derive", "predict", "diagnose", "design", "implement")
 
 
 def test_environment_yml_installs_the_project_instead_of_repeating_its_list():
@@ -27,7 +30,7 @@ def test_ci_runs_the_readme_test_command():
     cmd = subprocess.run(
         ["awk", '/<!-- test-command -->/{getline; while ($0 ~ /^```/) getline; print; exit}',
          str(ROOT / "README.md")], capture_output=True, text=True, check=True).stdout.strip()
-    assert cmd == 'python -m pip install -e ".[dev]" && python -m pytest'
+    assert cmd == 'python -m pip install -e ".[dev,instructor]" && python -m pytest'
     assert 'python -m pip install -e ".[dev]" && jupyter lab notebooks/' in readme
     assert "<!-- test-command -->" in (ROOT / ".ci" / "run").read_text()
 
@@ -60,6 +63,17 @@ def test_notebook_conventions(path):
         following = next(c for c in nb.cells[i + 1:] if c.cell_type == "code")
         assert "gh.checks.check_" in following.source, \
             f"{path.name}: the cell after an exercise must call a checker"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] != "00"],
+                         ids=lambda p: p.stem)
+def test_every_notebook_has_an_exercise_that_is_not_transcription(path):
+    """01-07 each ask the learner to derive, predict, diagnose or design something, not only
+    to type in a formula shown above; the heading names the kind."""
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                     if c.cell_type == "markdown")
+    kinds = re.findall(rf"Exercise \d+ \(({'|'.join(KINDS)})\)", text)
+    assert kinds, f"{path.name}: no exercise of the kinds {KINDS}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

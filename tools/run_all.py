@@ -3,15 +3,15 @@
     python tools/run_all.py --profile quick --out results/
     python tools/run_all.py --profile smoke --out /tmp/smoke --notebooks "00_*,07_*"
 
-A maintainer's tool, run from a checkout: by default it runs the checkout's ``notebooks/``
-(found from this file's own place, ``tools/../notebooks``; ``--source DIR`` for another
-folder). Every notebook there (or those matching ``--notebooks``) runs in file-name
-order, each in a fresh ``python3`` kernel with ``GAN_WORKBOOK_PROFILE`` set, inside a
-temporary copy of the notebook folder: nothing is ever written into ``notebooks/``.
-The output folder receives, per notebook, the executed ``.ipynb`` and an ``.html``
-rendering, and an ``index.html`` linking them with status, run time and the notebook's
-last figures as thumbnails. Files the notebooks save (``gh.new_run_dir``) go to
-``OUT/runs`` unless ``GAN_WORKBOOK_RUNS`` is set.
+A maintainer's tool, run from a checkout: by default it runs the checkout's source
+notebooks, with their solutions (found from this file's own place,
+``tools/../instructor/notebooks``; ``--source DIR`` for another folder). Every notebook
+there (or those matching ``--notebooks``) runs in file-name order, each in a fresh
+``python3`` kernel with ``GAN_WORKBOOK_PROFILE`` set, inside a temporary copy of the
+notebook folder: nothing is ever written into the sources. The output folder receives,
+per notebook, the executed ``.ipynb`` and an ``.html`` rendering, and an ``index.html``
+linking them with status, run time and the notebook's last figures as thumbnails. Files
+the notebooks save (``gh.new_run_dir``) go to ``OUT/runs`` unless ``GAN_WORKBOOK_RUNS`` is set.
 
 The output folder must be new or empty (``--force`` writes into a non-empty one, replacing
 files of the same names), and never the notebook folder, a folder inside it or one that
@@ -47,7 +47,7 @@ else:
     MISSING = None
 
 CHECKOUT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCE = CHECKOUT / "notebooks"
+DEFAULT_SOURCE = CHECKOUT / "instructor" / "notebooks"
 DEFAULT_TIMEOUT = 1800
 THUMBNAILS = 2
 
@@ -84,8 +84,8 @@ def select_notebooks(source, patterns=None):
     (matched against the file name, ``.ipynb`` optional), sorted by name."""
     source = Path(source)
     if not source.is_dir():
-        where = (" (the default, the notebooks/ next to tools/: run_all runs from a checkout "
-                 "of the workbook)" if source == DEFAULT_SOURCE else "")
+        where = (" (the default, the instructor/notebooks/ beside tools/: run_all runs from a "
+                 "checkout of the workbook)" if source == DEFAULT_SOURCE else "")
         raise RunAllError(f"no notebook folder at {source}{where}; pass --source DIR.")
     found = sorted(p for p in source.glob("*.ipynb") if not p.name.startswith("."))
     if patterns:

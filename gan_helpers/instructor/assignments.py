@@ -54,7 +54,7 @@ def strip_solutions(source):
             out.append(line)
     if inside:
         raise ValueError(f"'{BEGIN}' is never closed by '{END}' in:\n{source}")
-    return "\n".join(out), count
+    return "\n".join(out) + ("\n" if source.endswith("\n") else ""), count
 
 
 def exercise_names(source):
@@ -131,9 +131,45 @@ def main(argv=None):
                     help="overwrite existing notebooks in DST_DIR")
     ls = sub.add_parser("list", help="list the exercises per notebook")
     ls.add_argument("src_dir")
+    bd = sub.add_parser("build", help="(maintainers, in a clone) regenerate the student "
+                        "notebooks, the sources' nbgrader metadata and the shipped solutions")
+    bd.add_argument("--check", action="store_true",
+                    help="write nothing; list the stale generated files (exit 1 if any)")
+    ng = sub.add_parser("nbgrader", help="an nbgrader course folder (source/<assignment>/) "
+                        "from the source notebooks")
+    ng.add_argument("src_dir", help="the source notebooks, with solutions "
+                    "(instructor/notebooks/ in a clone)")
+    ng.add_argument("course_dir")
+    ng.add_argument("--assignment", help="one assignment holding every selected notebook "
+                    "(default: one per notebook, named like it)")
+    ng.add_argument("--notebooks", metavar="PATTERN", help="comma-separated globs, e.g. '01_*'")
+    ng.add_argument("--force", action="store_true", help="overwrite existing files")
+    ot = sub.add_parser("otter", help="Otter-Grader master notebooks (one Otter assignment "
+                        "per notebook) for `otter assign`")
+    ot.add_argument("src_dir", help="the source notebooks, with solutions "
+                    "(instructor/notebooks/ in a clone)")
+    ot.add_argument("dst_dir", help="where DST_DIR/NN_name/NN_name.ipynb are written")
+    ot.add_argument("--notebooks", metavar="PATTERN", help="comma-separated globs, e.g. '01_*'")
+    ot.add_argument("--force", action="store_true", help="overwrite existing files")
+    ot.add_argument("--colab", action="store_true", help="student versions without Otter code "
+                    "(no `import otter`, no grader.check cells), for Colab; Gradescope grades "
+                    "them the same")
     args = p.parse_args(argv)
-    if args.command == "make-student":
+    if args.command == "otter":
+        from .otter_export import OtterExportError, export_otter
+        try:
+            export_otter(args.src_dir, args.dst_dir, force=args.force, patterns=args.notebooks,
+                         colab=args.colab)
+        except OtterExportError as err:  # BuildError (a broken source) is one too
+            raise SystemExit(f"error: {err}") from None
+    elif args.command == "nbgrader":
+        from .nbgrader_course import make_course
+        make_course(args.src_dir, args.course_dir, args.assignment, args.notebooks, args.force)
+    elif args.command == "make-student":
         make_student(args.src_dir, args.dst_dir, force=args.force)
+    elif args.command == "build":
+        from . import build
+        return 1 if build.build(build.checkout_root(), check=args.check) and args.check else 0
     else:
         list_exercises(args.src_dir)
     return 0

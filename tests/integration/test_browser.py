@@ -66,10 +66,12 @@ def _write_settings(settings_dir):
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 with a random token, serving a copy of notebooks/."""
+    """A JupyterLab server on 127.0.0.1 with a random token, serving a copy of the
+    notebooks (the sources, with their solutions)."""
     base = tmp_path_factory.mktemp("lab")
     root = base / "notebooks"
-    shutil.copytree(ROOT / "notebooks", root)  # autosave writes into the copy, not the repo
+    # autosave writes into the copy, not the repo
+    shutil.copytree(ROOT / "instructor" / "notebooks", root)
     _write_settings(base / "settings")
     for d in ("config", "runtime", "workspaces", "runs", "ipython"):
         (base / d).mkdir()

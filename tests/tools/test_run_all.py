@@ -14,7 +14,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOKS = REPO / "notebooks"
+NOTEBOOKS = REPO / "instructor" / "notebooks"
 TOOLS = REPO / "tools"
 
 
@@ -156,7 +156,8 @@ def test_the_default_notebooks_are_the_checkouts(tmp_path, run_all):
     proc = cli("--profile", "smoke", "--out", tmp_path / "out", script=elsewhere / "run_all.py",
                cwd=REPO)  # run from the real checkout: still not its notebooks
     assert proc.returncode == 2, proc.stderr[-2000:]
-    assert f"no notebook folder at {tmp_path / 'checkout' / 'notebooks'}" in proc.stderr
+    missing = tmp_path / "checkout" / "instructor" / "notebooks"
+    assert f"no notebook folder at {missing}" in proc.stderr
     assert "runs from a checkout" in proc.stderr and "--source" in proc.stderr
     assert not (tmp_path / "out").exists()
 

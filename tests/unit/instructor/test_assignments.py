@@ -10,7 +10,7 @@ import pytest
 from gan_helpers.instructor import assignments
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = ROOT / "instructor" / "notebooks"  # the sources, with solutions
 NAMES = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -95,4 +95,4 @@ def test_readme_instructor_table_lists_every_exercise():
         assert row, f"README's instructor table has no row for {name}"
         for ex in exercises:
             assert f"`{ex}`" in row, f"README's row for {name} lacks `{ex}`"
-    assert "python -m gan_helpers.instructor make-student notebooks/ student/" in section
+    assert "python -m gan_helpers.instructor make-student instructor/notebooks/ student/" in section
