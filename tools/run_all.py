@@ -147,6 +147,9 @@ def execute_notebook(path, workdir, profile, timeout=DEFAULT_TIMEOUT, env=None, 
                             on_cell_start=started)
     kernel_env = dict(os.environ if env is None else env)
     kernel_env[PROFILE_ENV] = profile
+    # The sources carry their solutions: a checker that rejects one must fail the run, as
+    # under grading (learners' kernels only print the verdict).
+    kernel_env.setdefault("GAN_WORKBOOK_GRADING", "1")
     # ipykernel shows figures inline (as PNG outputs, which the index needs) only when
     # MPLBACKEND is unset; a CI setting such as MPLBACKEND=Agg would drop every figure.
     kernel_env.pop("MPLBACKEND", None)

@@ -102,12 +102,6 @@ SOLUTIONS = {'bce_grad': '# 03_label_smoothing.ipynb\n'
         '    m = 0.5 * (p + q)\n'
         '    trapezoid = gh.theory.trapezoid\n'
         '    return 0.5 * trapezoid(rel_entr(p, m), x) + 0.5 * trapezoid(rel_entr(q, m), x)',
- 'minimax_discriminator_loss': '# 02_dense_bp_gan.ipynb\n'
-                               'def minimax_discriminator_loss(real_logits, fake_logits):\n'
-                               '    """D\'s loss: BCE(real -> 1) + BCE(fake -> 0), batch means, '
-                               'from logits (NumPy arrays)."""\n'
-                               '    return np.mean(np.logaddexp(0.0, -real_logits)) + '
-                               'np.mean(np.logaddexp(0.0, fake_logits))',
  'mode_coverage': '# 05_mode_collapse.ipynb\n'
                   'def mode_coverage(samples, centres, std):\n'
                   '    dist = np.linalg.norm(samples[:, None, :] - centres[None, :, :], axis=-1)  '

@@ -1,6 +1,7 @@
 """Checkers for notebooks/01_minimax_objective.ipynb.
 
-Exercise 1, ``optimal_discriminator``: D*(x) from the two densities. Exercise 2 (derive),
+Exercise 1 (derive), ``optimal_discriminator``: D*(x), the maximiser of a·log y + b·log(1 - y)
+with a = p_data(x), b = p_g(x), from the two densities. Exercise 2 (derive),
 ``d_star_logit``: the logit of D* for N(0, 1) against N(mu, s²) in closed form. Exercise 3, ``jsd``:
 the Jensen-Shannon divergence of two densities on a grid. Exercise 4,
 ``non_saturating_generator_loss``: the generator's loss -log σ(l) per logit. Exercise 5 (predict),
@@ -25,21 +26,36 @@ def density_cases():
 
 @exercise(reference=theory.optimal_discriminator)
 def check_optimal_discriminator(optimal_discriminator):
-    """01, exercise 1: D*(x) from the two densities at x."""
+    """01, exercise 1: D*(x), the maximiser over y of p_data(x)·log y + p_g(x)·log(1 - y)."""
+    step = ("you returned the hard decision 'real wherever p_data > p_g' (the Bayes "
+            "classifier's label); but f(y) = a·log y + b·log(1 - y) → -∞ at y = 0 and at y = 1 "
+            "when a, b > 0, so its maximum is strictly inside (0, 1): D* is a probability, not "
+            "a 0/1 label.")
     check_function(
         "optimal_discriminator", optimal_discriminator, theory.optimal_discriminator,
         density_cases(), tol=1e-8,
         shape_hint="work element-wise on the arrays: no sums or means.",
+        finite_hint="your result is inf or nan at a point where D* is finite: D* is a "
+        "probability in [0, 1] wherever p_data + p_g > 0 (the checker includes a point with "
+        "p_data = p_g and one with p_data = 0). A division by a - b comes from a sign slip: "
+        "d/dy log(1 - y) = -1/(1 - y), so f'(y) = 0 reads a/y = b/(1 - y).",
         wrong_answers=[
             (lambda pd, pg: pg / (pd + pg),
-             "you returned p_g/(p_data + p_g), the probability that x is fake; D(x) is the "
-             "probability that x is real, so p_data goes in the numerator."),
+             "you returned b/(a + b) = p_g/(p_data + p_g), with a and b swapped: that is the "
+             "probability that x is fake. a = p_data(x) multiplies log y, and y = D(x) is the "
+             "probability of *real*; redo a(1 - y) = b·y."),
             (lambda pd, pg: np.divide(pd, pg, out=np.full_like(pd, np.inf), where=pg > 0),
-             "p_data/p_g is the likelihood ratio; setting a/y - b/(1-y) = 0 gives y = a/(a + b)."),
+             "p_data/p_g is the likelihood ratio: that is D*/(1 - D*), the odds, not the "
+             "probability (it exceeds 1 wherever p_data > p_g). From a/y = b/(1 - y), solve "
+             "for y itself, not for y/(1 - y)."),
             (lambda pd, pg: np.full_like(pd, 0.5),
-             "D* = 1/2 everywhere only when p_g = p_data; in general it depends on both."),
+             "y = 1/2 maximises f only when a = b, i.e. where p_g = p_data; in general the "
+             "maximiser depends on both a and b."),
+            (lambda pd, pg: np.where(pd > pg, 1.0, 0.0), step),
+            (lambda pd, pg: np.where(pd >= pg, 1.0, 0.0), step),
         ],
-        hint="maximise a·log y + b·log(1 - y) over y with a = p_data(x), b = p_g(x).")
+        hint="differentiate f(y) = a·log y + b·log(1 - y) with a = p_data(x), b = p_g(x) "
+        "(mind the chain rule on log(1 - y)), set f'(y) = 0 and solve for y.")
 
 
 # --- exercise 2 (derive): d_star_logit ---------------------------------------------------------

@@ -1,9 +1,9 @@
 """Checkers for notebooks/02_dense_bp_gan.ipynb.
 
 Exercise 1, ``dense_forward``: out = x W + b. Exercise 2, ``dense_backward``: its gradients
-(dx, dW, db). Exercise 3, ``minimax_discriminator_loss``: D's loss from logits, batch means.
-Exercise 4, ``train_step``: one alternating GAN update (D, then G judged by the updated D),
-compared with the library's ``GAN.alternating_step`` on the same weights, data and noise.
+(dx, dW, db). Exercise 3, ``train_step``: one alternating GAN update (D, then G judged by
+the updated D), compared with the library's ``GAN.alternating_step`` on the same weights,
+data and noise.
 """
 import random
 
@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .. import losses, models, theory, training
+from .. import losses, models, training
 from .core import (
     call_reader,
     check_function,
@@ -84,45 +84,7 @@ def check_dense_backward(dense_backward):
                 error_hint=shapes)
 
 
-# --- exercise 3: minimax_discriminator_loss -------------------------------------------------------
-
-def _reference_discriminator_loss(real_logits, fake_logits):
-    """BCE(1, l_real) + BCE(0, l_fake), batch means, as
-    gan_helpers.losses.minimax_discriminator_loss computes it (here in float64)."""
-    return float(np.mean(theory.soft_bce(1.0, real_logits))
-                 + np.mean(theory.soft_bce(0.0, fake_logits)))
-
-
-@exercise(reference=_reference_discriminator_loss)
-def check_minimax_discriminator_loss(minimax_discriminator_loss):
-    """02, exercise 3: D's loss from logits, -[mean log σ(l_real) + mean log(1 - σ(l_fake))]."""
-    cases = [(np.array([2.0, -0.5, 1.0, 3.0]), np.array([-1.0, 0.3, -2.0, -4.0])),
-             (np.array([0.0, 0.1]), np.array([0.0, -0.1])),
-             (np.array([60.0, -300.0, 5.0]), np.array([-60.0, 300.0, -5.0]))]
-    ref = _reference_discriminator_loss
-    check_function(
-        "minimax_discriminator_loss", minimax_discriminator_loss, ref, cases, tol=1e-8,
-        shape_hint="return one number: the mean over each batch, real term + fake term.",
-        finite_hint="work on logits: -log σ(l) = softplus(-l) = np.logaddexp(0, -l) and "
-        "-log(1 - σ(l)) = softplus(l). Logits can be negative, so they are not "
-        "probabilities, and log(sigmoid(l)) underflows for very negative l.",
-        wrong_answers=[
-            (lambda r, f: ref(theory.sigmoid(r), theory.sigmoid(f)),
-             "you applied the sigmoid twice: the logit formula softplus(∓l) already contains "
-             "σ; pass raw logits, not σ(l)."),
-            (lambda r, f: ref(f, r),
-             "labels swapped: real samples have target 1 (-log σ(l_real)), fakes target 0 "
-             "(-log(1 - σ(l_fake)))."),
-            (lambda r, f: -ref(r, f),
-             "sign error: you returned V(D, G), which D maximises; its loss is -V."),
-            (lambda r, f: 0.5 * ref(r, f),
-             "sum the real and the fake terms (as gh.losses.minimax_discriminator_loss does), "
-             "don't average them."),
-        ],
-        hint="loss = mean(softplus(-l_real)) + mean(softplus(l_fake)).")
-
-
-# --- exercise 4: train_step -------------------------------------------------------------------
+# --- exercise 3: train_step -------------------------------------------------------------------
 
 _REFERENCE_GANS = []  # (generator, discriminator, d_optimizer, g_optimizer, gan), newest last
 
@@ -288,7 +250,7 @@ _TRAIN_STEP_HINTS = {
 
 @exercise(reference=_reference_train_step)
 def check_train_step(train_step):
-    """02, exercise 4: one alternating update (D on real vs held-constant fakes G(z), then G
+    """02, exercise 3: one alternating update (D on real vs held-constant fakes G(z), then G
     with the non-saturating loss on the updated D), returning (d_loss, g_loss)."""
     name, tol = "train_step", 1e-5
     got = _run_train_step(train_step, name)

@@ -16,12 +16,20 @@ def softplus(t):
 def test_optimal_discriminator_checker(passes, rejects):
     check = checks.check_optimal_discriminator
     assert passes(check, lambda pd, pg: pd / (pd + pg)) <= 1e-8
+    with np.errstate(divide="ignore"):  # another form of the same y: 1/(1 + b/a), a = 0 → 0
+        assert passes(check, lambda pd, pg: 1 / (1 + pg / pd)) <= 1e-8
     assert passes(check, theory.optimal_discriminator) == 0
+    rejects(check, lambda pd, pg: pg / (pd + pg), "a and b swapped")
     rejects(check, lambda pd, pg: pg / (pd + pg), "probability that x is fake")
     rejects(check, lambda pd, pg: pd / pg, "likelihood ratio")
-    rejects(check, lambda pd, pg: 0.5 + 0 * pd, "only when p_g = p_data")
+    rejects(check, lambda pd, pg: pd / pg, r"D\*/\(1 - D\*\), the odds, not the probability")
+    rejects(check, lambda pd, pg: 0.5 + 0 * pd, "only when a = b")
+    rejects(check, lambda pd, pg: (pd > pg).astype(float), "hard decision")
+    rejects(check, lambda pd, pg: (pd >= pg).astype(float), "not a 0/1 label")
+    with np.errstate(all="ignore"):  # f'(y) = a/y + b/(1 - y) = 0 gives y = a/(a - b)
+        rejects(check, lambda pd, pg: pd / (pd - pg), "sign slip")
     rejects(check, lambda pd, pg: np.mean(pd / (pd + pg)), "element-wise")
-    rejects(check, lambda pd, pg: pd / (pd + pg) + 0.01, "maximise a·log y")
+    rejects(check, lambda pd, pg: pd / (pd + pg) + 0.01, "chain rule on log")
 
 
 # --- exercise 2 (derive): d_star_logit -----------------------------------------------------
