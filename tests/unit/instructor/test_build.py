@@ -26,7 +26,8 @@ def test_the_student_notebooks_are_what_the_readme_links():
     for path in SOURCES:
         assert (ROOT / "notebooks" / path.name).exists()
         assert f"(notebooks/{path.name})" in readme
-        assert f"instructor/notebooks/{path.name}" not in readme.split("## For instructors")[0], \
+        learners_part = readme.split("## For instructors")[0]
+        assert f"instructor/notebooks/{path.name})" not in learners_part, \
             f"the learner's part of the README links the solutions of {path.name}"
 
 
