@@ -12,17 +12,24 @@ def _as_shape(shape):
 
 
 def dense_generator(latent_dim=100, widths=(128, 256), output_shape=(28, 28, 1),
-                    activation="relu", output_activation="tanh", name="dense_generator"):
+                    activation="relu", output_activation="tanh", batchnorm=False,
+                    name="dense_generator"):
     """A dense (MLP, "BP network") generator: z -> widths... -> prod(output_shape) -> reshape.
 
     The default is a common tutorial's G (100 -> 128 -> 256 -> 784, tanh). For 2-D toy
     data use ``output_shape=2`` and ``output_activation=None`` (linear).
+    ``batchnorm=True`` puts a ``BatchNormalization(momentum=0.8)`` after each hidden
+    activation, as E. Linder-Norén's widely copied Keras-GAN MLP does (``gan/gan.py``:
+    256 -> 512 -> 1024, LeakyReLU(0.2)); BatchNorm in G is one of the DCGAN paper's
+    stabilising rules (Radford et al. 2016, section 3).
     """
     output_shape = _as_shape(output_shape)
     z = keras.Input((latent_dim,), name="z")
     h = z
     for i, w in enumerate(widths):
         h = layers.Dense(w, activation=activation, name=f"dense_{i}")(h)
+        if batchnorm:
+            h = layers.BatchNormalization(momentum=0.8, name=f"bn_{i}")(h)
     h = layers.Dense(math.prod(output_shape), activation=output_activation, name="out")(h)
     if len(output_shape) > 1:
         h = layers.Reshape(output_shape, name="image")(h)

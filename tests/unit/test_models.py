@@ -43,3 +43,14 @@ def test_dense_models_tutorial_shapes_and_toy_shapes():
     assert g2(np.zeros((5, 8), np.float32)).shape == (5, 2)
     d2 = gh.dense_discriminator(input_shape=2, widths=(32,))
     assert d2(np.zeros((5, 2), np.float32)).shape == (5, 1)
+
+
+def test_dense_generator_batchnorm_follows_each_hidden_activation():
+    g = gh.dense_generator(widths=(256, 512, 1024), activation="leaky_relu", batchnorm=True)
+    kinds = [type(l).__name__ for l in g.layers[1:]]
+    assert kinds == ["Dense", "BatchNormalization"] * 3 + ["Dense", "Reshape"]
+    assert all(g.get_layer(f"bn_{i}").momentum == 0.8 for i in range(3))
+    # 4 numbers per unit: gamma and beta (trained), moving mean and variance (not trained)
+    dense = sum(m * n + n for m, n in zip((100, 256, 512, 1024), (256, 512, 1024, 784)))
+    assert g.count_params() == dense + 4 * (256 + 512 + 1024)
+    assert gh.dense_generator().count_params() == 247_440   # no BatchNorm unless asked

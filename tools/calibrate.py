@@ -1,0 +1,112 @@
+"""``python tools/calibrate.py RECIPE``: what a notebook's training recipe reaches, per seed.
+
+Before a notebook asserts a training outcome, a maintainer measures it here over several
+seeds, then sets the notebook's threshold with a margin that every seed clears. It trains one
+recipe on the workbook's train split and, at each checkpoint (in generator steps), scores
+N = 1,000 samples of fixed latents against the held-out reference split (images neither the
+GAN nor the metrics' classifier trained on):
+
+* classifier-FID (``gh.metrics.fid``, the shipped MNIST classifier's features);
+* the classifier score (``gh.metrics.classifier_score``);
+* the smallest share of any digit among the samples (``gh.metrics.class_histogram``);
+
+plus "real-vs-real": 1,000 train-split images against the same reference, the floor.
+One JSON line per (seed, checkpoint), with the training seconds so far on this machine.
+
+Recipes (the notebooks' own, by name; ``--lr``, ``--batch`` and ``--width`` override them):
+
+* ``dense-classic``: notebook 02's classic tutorial MLP (ReLU, G 128-256, D 128-64);
+* ``dense``: notebook 02's trained MLP (LeakyReLU 0.2, G 256-512-1024 with BatchNorm,
+  D 512-256), Adam(5e-4, beta_1 0.5), batch 64;
+* ``dcgan``: notebook 04's DCGAN (the TF tutorial's networks at ``--width``, default 1.0),
+  Adam(2e-4, 0.5), batch 64.
+
+    python tools/calibrate.py dense --seeds 0,1,2 --steps 1000,2000,3000
+"""
+import argparse
+import json
+import time
+
+import keras
+import numpy as np
+
+import gan_helpers as gh
+
+RECIPES = {
+    "dense-classic": dict(kind="dense", g=(128, 256), d=(128, 64), activation="relu",
+                          batchnorm=False, lr=2e-4, batch=64),
+    "dense": dict(kind="dense", g=(256, 512, 1024), d=(512, 256), activation="leaky_relu",
+                  batchnorm=True, lr=5e-4, batch=64),
+    "dcgan": dict(kind="dcgan", width=1.0, lr=2e-4, batch=64),
+}
+N_EVAL = 1000
+
+
+def build(recipe, seed):
+    gh.set_seed(seed)
+    if recipe["kind"] == "dense":
+        g = gh.dense_generator(100, recipe["g"], activation=recipe["activation"],
+                               batchnorm=recipe["batchnorm"])
+        d = gh.dense_discriminator(widths=recipe["d"], activation=recipe["activation"])
+    else:
+        g = gh.dcgan_generator(width=recipe["width"])
+        d = gh.dcgan_discriminator(width=recipe["width"])
+    gan = gh.GAN(g, d, seed=seed)
+    gan.compile(d_optimizer=keras.optimizers.Adam(recipe["lr"], beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(recipe["lr"], beta_1=0.5))
+    return gan
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python tools/calibrate.py",
+                                description=__doc__.split("\n")[0])
+    p.add_argument("recipe", choices=sorted(RECIPES))
+    p.add_argument("--seeds", default="0,1,2", help="comma-separated seeds (default 0,1,2)")
+    p.add_argument("--steps", default="1000,2000,3000",
+                   help="comma-separated checkpoints, in generator steps")
+    p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--batch", type=int, default=None)
+    p.add_argument("--width", type=float, default=None, help="dcgan: channel width multiplier")
+    args = p.parse_args(argv)
+    try:
+        seeds = [int(s) for s in args.seeds.split(",")]
+        steps = [int(s) for s in args.steps.split(",")]
+    except ValueError:
+        p.error("--seeds and --steps take comma-separated whole numbers, e.g. --steps 1000,2000")
+    if not steps or steps != sorted(set(steps)) or steps[0] < 1:
+        p.error("--steps must be increasing positive step counts")
+    recipe = dict(RECIPES[args.recipe])
+    overrides = (("lr", args.lr), ("batch", args.batch), ("width", args.width))
+    if args.width is not None and recipe["kind"] != "dcgan":
+        p.error("--width applies to the dcgan recipe only")
+    recipe.update({k: v for k, v in overrides if v is not None})
+
+    x, _ = gh.load_mnist(verbose=False)
+    reference, _ = gh.load_mnist(split="reference", verbose=False)
+    ref_stats = gh.metrics.image_statistics(reference[:N_EVAL])
+    print(json.dumps(dict(recipe=args.recipe, **{k: v for k, v in recipe.items() if k != "kind"},
+                          real_vs_real=round(gh.metrics.fid(ref_stats, x[:N_EVAL]), 2),
+                          n_eval=N_EVAL)), flush=True)
+    for seed in seeds:
+        gan = build(recipe, seed)
+        data = gh.mnist_dataset(recipe["batch"], images=x, shuffle_seed=seed).repeat()
+        z = gh.rng(1).standard_normal((N_EVAL, gan.latent_dim)).astype(np.float32)
+        done, seconds = 0, 0.0
+        for target in steps:
+            start = time.perf_counter()
+            gan.fit(data, epochs=1, steps_per_epoch=target - done, verbose=0)
+            seconds += time.perf_counter() - start
+            done = target
+            fake = gan.generate(z=z)
+            hist = gh.metrics.class_histogram(fake)
+            print(json.dumps(dict(
+                recipe=args.recipe, seed=seed, steps=target, train_s=round(seconds, 1),
+                fid=round(gh.metrics.fid(ref_stats, fake), 1),
+                score=round(gh.metrics.classifier_score(fake)[0], 2),
+                min_digit_share=round(float(hist.counts.min()) / len(fake), 3),
+                counts=hist.counts.tolist())), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
