@@ -11,8 +11,17 @@ How the label joins each network (``join``):
 * ``"embedding"`` (default): G sees ``concat(z, E_g[y])`` with a learned ``embed_dim``-vector
   per class; D sees the image with one extra channel, a learned 28×28 map per class.
 
-Behind the join sit the workbook's DCGAN networks (:func:`gan_helpers.dcgan_generator`,
-:func:`gan_helpers.dcgan_discriminator`), so only the conditioning is new here.
+Behind the join sits one of the workbook's networks (``body``), so only the conditioning is
+new here:
+
+* ``"dcgan"`` (default): the DCGAN networks (:func:`gan_helpers.dcgan_generator`,
+  :func:`gan_helpers.dcgan_discriminator`), at ``width``;
+* ``"dense"``: notebook 02's trained MLPs (G 256-512-1024 with LeakyReLU(0.2) and BatchNorm,
+  D 512-256 with LeakyReLU(0.2); :func:`gan_helpers.dense_generator`,
+  :func:`gan_helpers.dense_discriminator`). A dense D flattens the image, so its label is
+  appended to the 784 pixels as a vector (one-hot or embedding), not as planes: a dense
+  layer on constant planes could only learn one bias per class, which the appended one-hot
+  gives it directly.
 :class:`ConditionalGAN` is a :class:`gan_helpers.GAN`: same ``compile``/``fit``, losses,
 trackers, noise generator, ``compute_d_loss`` hook; its ``train_step`` takes
 ``(images, labels)`` batches, e.g. from ``gh.mnist_dataset(..., with_labels=True)``.
@@ -23,27 +32,31 @@ import tensorflow as tf
 from keras import layers
 
 from .metrics import classifier_logits
-from .models import dcgan_discriminator, dcgan_generator
+from .models import dcgan_discriminator, dcgan_generator, dense_discriminator, dense_generator
 from .training import GAN
 
 JOINS = ("embedding", "onehot")
+BODIES = ("dcgan", "dense")
 FAKE_LABELS = ("uniform", "real")
 
 
-def _check_join(join):
+def _check_join(join, body="dcgan"):
     if join not in JOINS:
         raise ValueError(f"unknown join {join!r}; use one of {', '.join(JOINS)}.")
+    if body not in BODIES:
+        raise ValueError(f"unknown body {body!r}; use one of {', '.join(BODIES)}.")
 
 
 def conditional_generator(latent_dim=64, n_classes=10, join="embedding", embed_dim=16,
-                          width=1.0, name="conditional_generator"):
-    """G([z, y]) -> image: the label's code is concatenated to z, then a DCGAN generator.
+                          width=1.0, body="dcgan", name="conditional_generator"):
+    """G([z, y]) -> image: the label's code is concatenated to z, then a generator ``body``.
 
     ``z``: (batch, latent_dim) floats; ``y``: (batch,) integer labels in [0, n_classes).
     ``join="onehot"`` appends one_hot(y) (n_classes numbers); ``"embedding"`` appends a
-    learned ``embed_dim``-vector per class. ``width`` scales the DCGAN channel counts.
+    learned ``embed_dim``-vector per class. ``body="dcgan"``: the DCGAN generator, its
+    channel counts scaled by ``width``; ``"dense"``: notebook 02's MLP (``width`` unused).
     """
-    _check_join(join)
+    _check_join(join, body)
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((), dtype="int32", name="label")
     if join == "onehot":
@@ -51,22 +64,39 @@ def conditional_generator(latent_dim=64, n_classes=10, join="embedding", embed_d
     else:
         code = layers.Embedding(n_classes, embed_dim, name="label_embedding")(y)
     h = layers.Concatenate(name="z_and_label")([z, code])
-    body = dcgan_generator(latent_dim=int(h.shape[-1]), width=width, name="dcgan_body")
-    return keras.Model([z, y], body(h), name=name)
+    if body == "dense":
+        net = dense_generator(latent_dim=int(h.shape[-1]), widths=(256, 512, 1024),
+                              activation="leaky_relu", batchnorm=True, name="dense_body")
+    else:
+        net = dcgan_generator(latent_dim=int(h.shape[-1]), width=width, name="dcgan_body")
+    return keras.Model([z, y], net(h), name=name)
 
 
 def conditional_discriminator(n_classes=10, join="embedding", width=1.0, dropout=0.3,
-                              image_shape=(28, 28, 1), name="conditional_discriminator"):
-    """D([x, y]) -> one logit: the label becomes extra image channels, then a DCGAN critic.
+                              image_shape=(28, 28, 1), body="dcgan", embed_dim=16,
+                              name="conditional_discriminator"):
+    """D([x, y]) -> one logit: the image and its label together, then a discriminator ``body``.
 
-    ``join="onehot"`` adds ``n_classes`` constant planes (one_hot(y) broadcast over the
-    image); ``"embedding"`` adds one learned H×W map per class. Either way the first
-    convolution sees pixels and label together, so D can judge "is this a real 7?".
+    ``body="dcgan"``: the label becomes extra image channels before the DCGAN critic (at
+    ``width``, with ``dropout``): ``join="onehot"`` adds ``n_classes`` constant planes
+    (one_hot(y) broadcast over the image); ``"embedding"`` adds one learned H×W map per class.
+    Either way the first convolution sees pixels and label together, so D can judge "is this
+    a real 7?". ``body="dense"``: notebook 02's MLP D on the flattened image with one_hot(y)
+    (or a learned ``embed_dim``-vector) appended (``width`` and ``dropout`` unused).
     """
-    _check_join(join)
+    _check_join(join, body)
     height, wid, channels = image_shape
     x = keras.Input(image_shape, name="x")
     y = keras.Input((), dtype="int32", name="label")
+    if body == "dense":
+        if join == "onehot":
+            code = layers.CategoryEncoding(n_classes, output_mode="one_hot", name="one_hot")(y)
+        else:
+            code = layers.Embedding(n_classes, embed_dim, name="label_embedding")(y)
+        h = layers.Concatenate(name="image_and_label")([layers.Flatten(name="flatten")(x), code])
+        net = dense_discriminator(input_shape=int(h.shape[-1]), widths=(512, 256),
+                                  activation="leaky_relu", name="dense_body")
+        return keras.Model([x, y], net(h), name=name)
     if join == "onehot":
         code = layers.CategoryEncoding(n_classes, output_mode="one_hot", name="one_hot")(y)
         code = layers.Reshape((1, 1, n_classes), name="as_pixel")(code)

@@ -189,7 +189,9 @@ def classifier_score(images, splits=10, batch_size=500, path=None):
     10 splits). It ranges from 1 to 10 (the number of classes): high when each image is
     classified confidently (sharp p(y|x)) and all digits appear equally (flat p(y)). It
     says nothing about whether samples look like the training set (use FID for that), and
-    it depends on N: compare scores at equal N.
+    it depends on N: compare scores at equal N. The parts are consecutive: shuffle images
+    that come sorted by class (a conditional generator's, asked digit by digit), or each part
+    holds one or two digits and the score falls towards 1 however good the digits are.
     """
     logp = _log_softmax(classifier_logits(images, batch_size, path))
     if splits < 1 or len(logp) < splits:

@@ -40,6 +40,38 @@ def test_builders_shapes_and_joins(join, extra_channels):
     assert d.get_layer("image_and_label").output.shape == (None, 28, 28, 1 + extra_channels)
 
 
+@pytest.mark.parametrize("join, code", [("onehot", 10), ("embedding", 5)])
+def test_dense_bodies_append_the_label_to_z_and_to_the_flattened_image(join, code):
+    g = C.conditional_generator(latent_dim=16, join=join, embed_dim=5, body="dense")
+    d = C.conditional_discriminator(join=join, embed_dim=5, body="dense")
+    z, y = np.zeros((3, 16), np.float32), np.array([0, 4, 9])
+    assert g([z, y]).shape == (3, 28, 28, 1)
+    assert d([g([z, y]).numpy(), y]).shape == (3, 1)
+    assert g.get_layer("z_and_label").output.shape == (None, 16 + code)
+    assert d.get_layer("image_and_label").output.shape == (None, 784 + code)  # no planes
+    # notebook 02's trained MLPs behind the join
+    g_body, d_body = g.get_layer("dense_body"), d.get_layer("dense_body")
+    assert [g_body.get_layer(f"dense_{i}").units for i in range(3)] == [256, 512, 1024]
+    assert len([lay for lay in g_body.layers if isinstance(lay, layers.BatchNormalization)]) == 3
+    assert [d_body.get_layer(f"dense_{i}").units for i in range(2)] == [512, 256]
+    if join == "onehot":  # the appended code is exactly one_hot(y)
+        x = np.zeros((3, 28, 28, 1), np.float32)
+        joined = keras.Model(d.inputs, d.get_layer("image_and_label").output)([x, y]).numpy()
+        assert np.array_equal(joined[:, 784:], np.eye(10)[y])
+
+
+def test_a_dense_cgan_trains_on_labelled_batches():
+    gh.set_seed(0)
+    cgan = C.ConditionalGAN(C.conditional_generator(latent_dim=8, join="onehot", body="dense"),
+                            C.conditional_discriminator(join="onehot", body="dense"), seed=0)
+    cgan.compile(d_optimizer=keras.optimizers.Adam(1e-3),
+                 g_optimizer=keras.optimizers.Adam(1e-3), jit_compile=False)
+    x, y = labelled_images()
+    logs = cgan.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(16), epochs=1, verbose=0)
+    assert all(np.isfinite(v[-1]) for v in logs.history.values())
+    assert cgan.generate(labels=np.arange(10)).shape == (10, 28, 28, 1)
+
+
 def test_the_label_changes_what_both_players_compute():
     g = C.conditional_generator(latent_dim=8, width=0.1)
     d = C.conditional_discriminator(width=0.1)
@@ -61,6 +93,10 @@ def test_unknown_join_is_refused():
         C.conditional_generator(join="concat")
     with pytest.raises(ValueError, match="unknown join"):
         C.conditional_discriminator(join="sum")
+    with pytest.raises(ValueError, match="unknown body 'resnet'; use one of dcgan, dense"):
+        C.conditional_generator(body="resnet")
+    with pytest.raises(ValueError, match="unknown body"):
+        C.conditional_discriminator(body="mlp")
 
 
 def test_constructor_refuses_unconditional_models_and_bad_options():
