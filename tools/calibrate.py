@@ -18,8 +18,14 @@ Recipes (the notebooks' own, by name; ``--lr``, ``--batch`` and ``--width`` over
 * ``dense-classic``: notebook 02's classic tutorial MLP (ReLU, G 128-256, D 128-64);
 * ``dense``: notebook 02's trained MLP (LeakyReLU 0.2, G 256-512-1024 with BatchNorm,
   D 512-256), Adam(5e-4, beta_1 0.5), batch 64;
-* ``dcgan``: notebook 04's DCGAN (the TF tutorial's networks at ``--width``, default 1.0),
-  Adam(2e-4, 0.5), batch 64.
+* ``dcgan``: notebook 04's DCGAN (the TF tutorial's networks at half width, as 04 trains
+  them; ``--width 1.0`` for the tutorial's own widths), Adam(2e-4, 0.5), batch 64;
+* ``cgan``: notebook 07's conditional GAN (notebook 02's dense networks, the one-hot label
+  appended to z and to the flattened image, latent 64), Adam(5e-4, 0.5), batch 64, trained
+  on notebook 07's labelled subset of ``--labels-per-class`` images per digit (default 200);
+  ``--body dcgan`` for the conditional DCGAN at ``--width`` instead. Its lines add the mean
+  and the lowest per-class accuracy (100 samples asked for per digit, read by the
+  workbook's classifier); its FID, score and digit shares are over the same 1,000 samples.
 
     python tools/calibrate.py dense --seeds 0,1,2 --steps 1000,2000,3000
 """
@@ -37,7 +43,8 @@ RECIPES = {
                           batchnorm=False, lr=2e-4, batch=64),
     "dense": dict(kind="dense", g=(256, 512, 1024), d=(512, 256), activation="leaky_relu",
                   batchnorm=True, lr=5e-4, batch=64),
-    "dcgan": dict(kind="dcgan", width=1.0, lr=2e-4, batch=64),
+    "dcgan": dict(kind="dcgan", width=0.5, lr=2e-4, batch=64),
+    "cgan": dict(kind="cgan", body="dense", width=0.5, lr=5e-4, batch=64),
 }
 N_EVAL = 1000
 
@@ -48,10 +55,17 @@ def build(recipe, seed):
         g = gh.dense_generator(100, recipe["g"], activation=recipe["activation"],
                                batchnorm=recipe["batchnorm"])
         d = gh.dense_discriminator(widths=recipe["d"], activation=recipe["activation"])
+    elif recipe["kind"] == "cgan":
+        g = gh.conditional.conditional_generator(latent_dim=64, join="onehot",
+                                                 width=recipe["width"], body=recipe["body"])
+        d = gh.conditional.conditional_discriminator(join="onehot", width=recipe["width"],
+                                                     body=recipe["body"])
+        gan = gh.conditional.ConditionalGAN(g, d, seed=seed)
     else:
         g = gh.dcgan_generator(width=recipe["width"])
         d = gh.dcgan_discriminator(width=recipe["width"])
-    gan = gh.GAN(g, d, seed=seed)
+    if recipe["kind"] != "cgan":
+        gan = gh.GAN(g, d, seed=seed)
     gan.compile(d_optimizer=keras.optimizers.Adam(recipe["lr"], beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(recipe["lr"], beta_1=0.5))
     return gan
@@ -66,7 +80,12 @@ def main(argv=None):
                    help="comma-separated checkpoints, in generator steps")
     p.add_argument("--lr", type=float, default=None)
     p.add_argument("--batch", type=int, default=None)
-    p.add_argument("--width", type=float, default=None, help="dcgan: channel width multiplier")
+    p.add_argument("--width", type=float, default=None,
+                   help="dcgan, cgan: channel width multiplier")
+    p.add_argument("--body", choices=("dense", "dcgan"), default=None,
+                   help="cgan: the networks behind the label join (default dense)")
+    p.add_argument("--labels-per-class", type=int, default=200,
+                   help="cgan: labelled training images per digit (notebook 07's subset)")
     args = p.parse_args(argv)
     try:
         seeds = [int(s) for s in args.seeds.split(",")]
@@ -76,31 +95,59 @@ def main(argv=None):
     if not steps or steps != sorted(set(steps)) or steps[0] < 1:
         p.error("--steps must be increasing positive step counts")
     recipe = dict(RECIPES[args.recipe])
-    overrides = (("lr", args.lr), ("batch", args.batch), ("width", args.width))
-    if args.width is not None and recipe["kind"] != "dcgan":
-        p.error("--width applies to the dcgan recipe only")
+    overrides = (("lr", args.lr), ("batch", args.batch), ("width", args.width),
+                 ("body", args.body))
+    if args.width is not None and recipe["kind"] == "dense":
+        p.error("--width applies to the dcgan and cgan recipes only")
+    if args.body is not None and recipe["kind"] != "cgan":
+        p.error("--body applies to the cgan recipe only")
+    if args.labels_per_class < 1:
+        p.error("--labels-per-class must be a positive number of images per digit")
     recipe.update({k: v for k, v in overrides if v is not None})
 
-    x, _ = gh.load_mnist(verbose=False)
+    x, y = gh.load_mnist(verbose=False)
+    real = x[:N_EVAL]  # real-vs-real: the first N_EVAL train-split images, every recipe
+    if recipe["kind"] == "cgan":
+        # Notebook 07's labelled subset: the first n of a seeded permutation of each digit.
+        order = gh.rng(0)
+        pool = [order.permutation(np.flatnonzero(y == k)) for k in range(10)]
+        if min(len(q) for q in pool) < args.labels_per_class:
+            p.error(f"--labels-per-class {args.labels_per_class}: the train split has only "
+                    f"{min(len(q) for q in pool)} images of its rarest digit")
+        idx = np.concatenate([q[:args.labels_per_class] for q in pool])
+        x, y = x[idx], y[idx]
+        recipe["labels_per_class"] = args.labels_per_class
     reference, _ = gh.load_mnist(split="reference", verbose=False)
     ref_stats = gh.metrics.image_statistics(reference[:N_EVAL])
     print(json.dumps(dict(recipe=args.recipe, **{k: v for k, v in recipe.items() if k != "kind"},
-                          real_vs_real=round(gh.metrics.fid(ref_stats, x[:N_EVAL]), 2),
+                          real_vs_real=round(gh.metrics.fid(ref_stats, real), 2),
                           n_eval=N_EVAL)), flush=True)
     for seed in seeds:
         gan = build(recipe, seed)
-        data = gh.mnist_dataset(recipe["batch"], images=x, shuffle_seed=seed).repeat()
+        conditional = recipe["kind"] == "cgan"
+        data = gh.mnist_dataset(recipe["batch"], images=x, labels=y if conditional else None,
+                                with_labels=conditional, shuffle_seed=seed).repeat()
         z = gh.rng(1).standard_normal((N_EVAL, gan.latent_dim)).astype(np.float32)
+        # Digits interleaved (0, 1, ..., 9, 0, 1, ...): the classifier score's ten parts are
+        # consecutive, and sorted digits would put one class in each part.
+        asked = np.tile(np.arange(10, dtype=np.int32), N_EVAL // 10)
         done, seconds = 0, 0.0
         for target in steps:
             start = time.perf_counter()
             gan.fit(data, epochs=1, steps_per_epoch=target - done, verbose=0)
             seconds += time.perf_counter() - start
             done = target
-            fake = gan.generate(z=z)
+            fake = gan.generate(z=z, labels=asked) if conditional else gan.generate(z=z)
             hist = gh.metrics.class_histogram(fake)
+            extra = {}
+            if conditional:
+                read = gh.metrics.classifier_logits(fake).argmax(axis=1)
+                acc = gh.conditional.per_class_accuracy(read, asked, 10)
+                extra = dict(class_acc_mean=round(float(acc.mean()), 3),
+                             class_acc_min=round(float(acc.min()), 3),
+                             class_acc=np.round(acc, 2).tolist())
             print(json.dumps(dict(
-                recipe=args.recipe, seed=seed, steps=target, train_s=round(seconds, 1),
+                recipe=args.recipe, seed=seed, steps=target, train_s=round(seconds, 1), **extra,
                 fid=round(gh.metrics.fid(ref_stats, fake), 1),
                 score=round(gh.metrics.classifier_score(fake)[0], 2),
                 min_digit_share=round(float(hist.counts.min()) / len(fake), 3),

@@ -25,6 +25,12 @@ def bench():
 
 
 @pytest.fixture(scope="session")
+def calibrate():
+    """``tools/calibrate.py``."""
+    return load_tool("calibrate")
+
+
+@pytest.fixture(scope="session")
 def run_all():
     """``tools/run_all.py``."""
     return load_tool("run_all")
