@@ -60,6 +60,7 @@ from .runtime import (  # noqa: E402
     profile_name,
     rng,
     set_seed,
+    small_model_threads,
     speed_settings,
 )
 from .training import GAN, DivergenceGuard, ImageGridCallback, TrainingDiverged, new_run_dir  # noqa: E402
@@ -83,5 +84,6 @@ __all__ = [
     "TrainingDiverged",
     "image_grid", "save_image_grid", "show_images", "plot_losses",
     "device_report", "profile", "profile_name", "set_seed", "mix_seed", "rng", "in_colab",
+    "small_model_threads",
     "speed_settings",
 ]

@@ -90,3 +90,30 @@ def test_speed_settings_follow_the_device(monkeypatch, capsys):
     monkeypatch.setattr(runtime, "_cpu_flags", lambda: {"avx2"})
     plain = gh.speed_settings(verbose=False)
     assert (plain.policy, plain.jit_compile) == ("float32", False)
+
+
+def test_small_model_threads_apply_before_tensorflow_runs_and_are_refused_politely_after():
+    # A fresh interpreter: this test process has long since started TensorFlow.
+    code = """
+import gan_helpers as gh, tensorflow as tf
+assert gh.small_model_threads() is True
+tf.constant(1.0) + 1.0                       # TensorFlow is running now
+assert gh.small_model_threads() is True      # the same settings again: nothing to change
+assert tf.config.threading.get_intra_op_parallelism_threads() == 1
+assert tf.config.threading.get_inter_op_parallelism_threads() == 2
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("1 thread per op, 2 ops at a time") == 2
+
+
+def test_small_model_threads_after_tensorflow_started_keeps_its_settings(capsys):
+    import tensorflow as tf
+    tf.constant(1.0) + 1.0
+    before = tf.config.threading.get_intra_op_parallelism_threads()
+    if before == 1:
+        pytest.skip("this process already runs with one intra-op thread")
+    assert gh.small_model_threads() is False
+    assert "already running" in capsys.readouterr().out
+    assert tf.config.threading.get_intra_op_parallelism_threads() == before
