@@ -116,7 +116,10 @@ def small_model_threads(verbose=True):
     units, batch 256) ran 293-294 steps/s with one intra-op and two inter-op threads against
     147-264 with TensorFlow's defaults; the dense MNIST GANs of notebooks 02 and 07 (batch 64)
     46 and 45 steps/s against 29. Convolutions use the cores well: 04's half-width DCGAN ran
-    *slower* (7.3 against 10.6 steps/s), so the convolutional notebooks keep the defaults.
+    *slower* (7.3 against 10.6 steps/s), so the convolutional notebooks keep the defaults, and
+    so does 07: its dense cGAN gained (3,000 steps in 63 s against 83 s), but its section 5
+    (one such cGAN and 30 small convolutional classifiers) took 307 s, where the defaults had
+    run the same section with 36 classifiers in 274 s.
     Call it before TensorFlow runs its first op: after that
     TensorFlow refuses the change, and this function says so and keeps the threads as they are
     (so re-running a setup cell is harmless). With a GPU it changes nothing. Returns True when
