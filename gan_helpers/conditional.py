@@ -47,6 +47,13 @@ def _check_join(join, body="dcgan"):
         raise ValueError(f"unknown body {body!r}; use one of {', '.join(BODIES)}.")
 
 
+def _label_code(y, join, n_classes, embed_dim):
+    """The label as a vector: one_hot(y), or a learned ``embed_dim``-vector per class."""
+    if join == "onehot":
+        return layers.CategoryEncoding(n_classes, output_mode="one_hot", name="one_hot")(y)
+    return layers.Embedding(n_classes, embed_dim, name="label_embedding")(y)
+
+
 def conditional_generator(latent_dim=64, n_classes=10, join="embedding", embed_dim=16,
                           width=1.0, body="dcgan", name="conditional_generator"):
     """G([z, y]) -> image: the label's code is concatenated to z, then a generator ``body``.
@@ -59,11 +66,7 @@ def conditional_generator(latent_dim=64, n_classes=10, join="embedding", embed_d
     _check_join(join, body)
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((), dtype="int32", name="label")
-    if join == "onehot":
-        code = layers.CategoryEncoding(n_classes, output_mode="one_hot", name="one_hot")(y)
-    else:
-        code = layers.Embedding(n_classes, embed_dim, name="label_embedding")(y)
-    h = layers.Concatenate(name="z_and_label")([z, code])
+    h = layers.Concatenate(name="z_and_label")([z, _label_code(y, join, n_classes, embed_dim)])
     if body == "dense":
         net = dense_generator(latent_dim=int(h.shape[-1]), widths=(256, 512, 1024),
                               activation="leaky_relu", batchnorm=True, name="dense_body")
@@ -89,10 +92,7 @@ def conditional_discriminator(n_classes=10, join="embedding", width=1.0, dropout
     x = keras.Input(image_shape, name="x")
     y = keras.Input((), dtype="int32", name="label")
     if body == "dense":
-        if join == "onehot":
-            code = layers.CategoryEncoding(n_classes, output_mode="one_hot", name="one_hot")(y)
-        else:
-            code = layers.Embedding(n_classes, embed_dim, name="label_embedding")(y)
+        code = _label_code(y, join, n_classes, embed_dim)
         h = layers.Concatenate(name="image_and_label")([layers.Flatten(name="flatten")(x), code])
         net = dense_discriminator(input_shape=int(h.shape[-1]), widths=(512, 256),
                                   activation="leaky_relu", name="dense_body")

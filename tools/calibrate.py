@@ -60,12 +60,11 @@ def build(recipe, seed):
                                                  width=recipe["width"], body=recipe["body"])
         d = gh.conditional.conditional_discriminator(join="onehot", width=recipe["width"],
                                                      body=recipe["body"])
-        gan = gh.conditional.ConditionalGAN(g, d, seed=seed)
     else:
         g = gh.dcgan_generator(width=recipe["width"])
         d = gh.dcgan_discriminator(width=recipe["width"])
-    if recipe["kind"] != "cgan":
-        gan = gh.GAN(g, d, seed=seed)
+    model = gh.conditional.ConditionalGAN if recipe["kind"] == "cgan" else gh.GAN
+    gan = model(g, d, seed=seed)
     gan.compile(d_optimizer=keras.optimizers.Adam(recipe["lr"], beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(recipe["lr"], beta_1=0.5))
     return gan
