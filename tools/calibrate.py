@@ -18,8 +18,9 @@ Recipes (the notebooks' own, by name; ``--lr``, ``--batch`` and ``--width`` over
 * ``dense-classic``: notebook 02's classic tutorial MLP (ReLU, G 128-256, D 128-64);
 * ``dense``: notebook 02's trained MLP (LeakyReLU 0.2, G 256-512-1024 with BatchNorm,
   D 512-256), Adam(5e-4, beta_1 0.5), batch 64;
-* ``dcgan``: notebook 04's DCGAN (the TF tutorial's networks at half width, as 04 trains
-  them; ``--width 1.0`` for the tutorial's own widths), Adam(2e-4, 0.5), batch 64;
+* ``dcgan``: notebook 04's DCGAN (the TF tutorial's networks at a quarter of their channels,
+  as 04 trains them under ``quick``; ``--width 0.5`` for ``full``'s, ``--width 1.0`` for the
+  tutorial's own), Adam(2e-4, 0.5), batch 64;
 * ``cgan``: notebook 07's conditional GAN (notebook 02's dense networks, the one-hot label
   appended to z and to the flattened image, latent 64), Adam(5e-4, 0.5), batch 64, trained
   on notebook 07's labelled subset of ``--labels-per-class`` images per digit (default 200);
@@ -43,7 +44,7 @@ RECIPES = {
                           batchnorm=False, lr=2e-4, batch=64),
     "dense": dict(kind="dense", g=(256, 512, 1024), d=(512, 256), activation="leaky_relu",
                   batchnorm=True, lr=5e-4, batch=64),
-    "dcgan": dict(kind="dcgan", width=0.5, lr=2e-4, batch=64),
+    "dcgan": dict(kind="dcgan", width=0.25, lr=2e-4, batch=64),
     "cgan": dict(kind="cgan", body="dense", width=0.5, lr=5e-4, batch=64),
 }
 N_EVAL = 1000
