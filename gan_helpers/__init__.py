@@ -10,11 +10,39 @@ use (it needs ipywidgets). The instructor's tool (``gan_helpers.instructor``) is
 imported here: learners never load it.
 """
 import importlib as _importlib
+import importlib.metadata as _metadata
 import os as _os
 
 # Hide TensorFlow's C++ start-up chatter (CUDA probing, CPU flags) unless asked for. TensorFlow
 # reads this when it loads, so the imports below (which load it) come after it: noqa E402.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+_BACKEND_HELP = (
+    "gan_helpers needs Keras' TensorFlow backend, but Keras is set to use {backend!r} ({where}). "
+    "Keras picks its backend once, when it is first imported, so: in a notebook, run "
+    "`%env KERAS_BACKEND=tensorflow` as its first cell and restart the kernel (Colab: "
+    "Runtime -> Restart session), then run it from the top; in a shell, "
+    "`export KERAS_BACKEND=tensorflow` before starting Python or Jupyter.")
+
+
+def _require_tensorflow_backend():
+    # Keras 3 can run on JAX, PyTorch or NumPy too; the workbook's training steps
+    # (tf.GradientTape, tf.data, tf.function) need TensorFlow. Fail here, with the fix,
+    # rather than deep inside a training step.
+    chosen = _os.environ.get("KERAS_BACKEND", "").strip()
+    where = (f"the environment variable KERAS_BACKEND={chosen}" if chosen else
+             "the \"backend\" entry of keras.json in ~/.keras or $KERAS_HOME")
+    try:
+        import keras
+    except (ImportError, ValueError) as err:  # jax without JAX installed; an unknown name
+        if chosen and chosen != "tensorflow":
+            raise ImportError(_BACKEND_HELP.format(backend=chosen, where=where)) from err
+        raise
+    if keras.config.backend() != "tensorflow":
+        raise ImportError(_BACKEND_HELP.format(backend=keras.config.backend(), where=where))
+
+
+_require_tensorflow_backend()
 
 from . import (  # noqa: E402,F401
     checkpoints,
@@ -63,9 +91,19 @@ from .runtime import (  # noqa: E402
     small_model_threads,
     speed_settings,
 )
-from .training import GAN, DivergenceGuard, ImageGridCallback, TrainingDiverged, new_run_dir  # noqa: E402
+from .training import (  # noqa: E402
+    GAN,
+    DivergenceGuard,
+    ImageGridCallback,
+    TrainingDiverged,
+    new_run_dir,
+    use_google_drive,
+)
 
-__version__ = "0.1.0"
+try:  # the version is defined once, in pyproject.toml; pip records it on installing
+    __version__ = _metadata.version("gan-workbook")
+except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
 
 def __getattr__(name):
@@ -80,7 +118,8 @@ __all__ = [
     "dense_generator", "dense_discriminator", "dcgan_generator", "dcgan_discriminator",
     "bce_with_logits", "minimax_discriminator_loss", "minimax_generator_loss",
     "non_saturating_generator_loss",
-    "GAN", "ImageGridCallback", "new_run_dir", "GANCheckpoint", "DivergenceGuard",
+    "GAN", "ImageGridCallback", "new_run_dir", "use_google_drive", "GANCheckpoint",
+    "DivergenceGuard",
     "TrainingDiverged",
     "image_grid", "save_image_grid", "show_images", "plot_losses",
     "device_report", "profile", "profile_name", "set_seed", "mix_seed", "rng", "in_colab",

@@ -15,7 +15,7 @@ import tensorflow as tf
 from . import images
 from . import losses as L
 from .plots import save_image_grid
-from .runtime import mix_seed
+from .runtime import in_colab, mix_seed
 
 UPDATES = ("alternating", "simultaneous")
 
@@ -385,12 +385,41 @@ def _maybe_loss_scale(optimizer):
 RUNS_ENV = "GAN_WORKBOOK_RUNS"
 
 
+DRIVE_MOUNT = "/content/drive"   # where Colab mounts Google Drive
+_drive_hint_shown = False
+
+
+def use_google_drive(folder="gan-workbook", mount_point=DRIVE_MOUNT):
+    """On Colab: mount your Google Drive (Colab asks you to allow it) and put every later run
+    folder, figures and checkpoints, under ``MyDrive/<folder>/runs``, so that a disconnect
+    loses nothing. Returns that folder. Elsewhere it changes nothing and returns ``None``.
+    """
+    if not in_colab():
+        print(f"Not on Colab: run folders stay under {os.environ.get(RUNS_ENV) or './runs'}.")
+        return None
+    from google.colab import drive  # only exists on Colab
+
+    drive.mount(mount_point)
+    root = os.path.join(mount_point, "MyDrive", folder, "runs")
+    os.makedirs(root, exist_ok=True)
+    os.environ[RUNS_ENV] = root
+    print(f"Run folders now go to your Google Drive: {root}")
+    return root
+
+
 def new_run_dir(name="run", root=None):
     """Create and return a fresh folder ``root/name-YYYYmmdd-HHMMSS[-k]``.
 
     ``root`` defaults to ``$GAN_WORKBOOK_RUNS`` or ``./runs``. The folder is always new
-    (``k`` counts up on a clash), so an earlier run's figures are never overwritten.
+    (``k`` counts up on a clash), so an earlier run's figures are never overwritten. On Colab,
+    where ``./runs`` disappears with the runtime, the first call says how to keep runs on
+    Google Drive instead (:func:`use_google_drive`).
     """
+    global _drive_hint_shown
+    if root is None and not os.environ.get(RUNS_ENV) and in_colab() and not _drive_hint_shown:
+        _drive_hint_shown = True
+        print("On Colab, ./runs is deleted with the runtime. To keep your figures and "
+              "checkpoints, run `gh.use_google_drive()` (it mounts your Drive) before this.")
     root = root or os.environ.get(RUNS_ENV) or "runs"
     os.makedirs(root, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
