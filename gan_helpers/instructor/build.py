@@ -6,6 +6,13 @@ them, ``python -m gan_helpers.instructor build`` writes
 * **the nbgrader metadata of every cell of the sources** (in place): a solution cell per
   exercise, its checker cell autograded (1 point, read-only), every other cell read-only,
   so that ``nbgrader generate_assignment`` and ``nbgrader autograde`` take them unchanged;
+* **Colab's notebook metadata**, in the sources and the student notebooks: a GPU accelerator
+  (``COLAB_METADATA``), so that a badge opens a GPU runtime instead of a CPU one;
+* **the install cell and the Colab badges** (``release.py``): every notebook's first cell, and
+  the README's badge links, from ``pyproject.toml``'s version and repository;
+* **clean sources**: outputs, execution counts and saved widget state (which GitHub cannot
+  render) stripped from the sources in place, so that a notebook saved from Jupyter or Colab
+  is committed clean after one ``build``;
 * **the student notebooks**, ``notebooks/*.ipynb`` (what the README's links and badges
   open): solutions replaced by ``raise NotImplementedError()``, outputs and nbgrader
   metadata removed, everything else identical;
@@ -24,10 +31,14 @@ import pprint
 import re
 from pathlib import Path
 
+from . import release as _release
 from .assignments import BEGIN, END, strip_solutions
 
 CHECKER = re.compile(r"^gh\.checks\.check_(\w+)\((\w+)\)$")
 NBGRADER_SCHEMA = 3
+# What Colab itself writes into a notebook saved with Runtime -> Change runtime type -> T4 GPU;
+# a notebook opened from a badge then starts on that runtime.
+COLAB_METADATA = {"accelerator": "GPU", "colab": {"gpuType": "T4", "provenance": []}}
 
 
 class BuildError(ValueError):
@@ -88,6 +99,46 @@ def exercises(nb, name="notebook"):
     if pending is not None:
         raise BuildError(f"{name}: the solution cell {pending} has no checker cell after it.")
     return found
+
+
+def colab_metadata(nb):
+    """Return a copy of ``nb`` whose notebook metadata asks Colab for a GPU runtime."""
+    nb = json.loads(json.dumps(nb))
+    nb["metadata"].update(json.loads(json.dumps(COLAB_METADATA)))
+    return nb
+
+
+def with_install_cell(nb, release, name="notebook"):
+    """Return a copy of ``nb`` whose first cell is the install cell of ``release``."""
+    nb = json.loads(json.dumps(nb))
+    first = nb["cells"][0] if nb["cells"] else None
+    if first is None or first["cell_type"] != "code" or \
+            _release.INSTALL_MARK not in _source(first):
+        raise BuildError(f"{name}: the first cell must be the install cell (a code cell with "
+                         f"`{_release.INSTALL_MARK}`); the build rewrites it from pyproject.toml.")
+    first["source"] = _release.install_cell(release).splitlines(keepends=True)
+    return nb
+
+
+BADGE = re.compile(r"https://colab\.research\.google\.com/github/[^)\s]*?/notebooks/"
+                   r"(\d\d_[\w-]+\.ipynb)")
+
+
+def readme_with_badges(text, release):
+    """The README with every Colab badge pointing at ``release``'s notebooks."""
+    return BADGE.sub(lambda m: _release.colab_url(release, m.group(1)), text)
+
+
+def stripped(nb):
+    """Return a copy of ``nb`` without outputs, execution counts or saved widget state
+    (JupyterLab and Colab save it under ``metadata.widgets``)."""
+    nb = json.loads(json.dumps(nb))
+    nb["metadata"].pop("widgets", None)
+    for cell in nb["cells"]:
+        cell.get("metadata", {}).pop("widgets", None)
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    return nb
 
 
 def nbgrader_metadata(nb, name="notebook"):
@@ -153,8 +204,16 @@ def generated(root):
     sources = source_notebooks(root)
     if not sources:
         raise BuildError(f"no source notebooks in {root / 'instructor' / 'notebooks'}")
+    try:
+        release = _release.read_release(root / "pyproject.toml")
+    except _release.ReleaseError as err:
+        raise BuildError(str(err)) from None
+    readme = root / "README.md"
+    if readme.exists():
+        out[readme] = readme_with_badges(readme.read_text(encoding="utf-8"), release)
     for path in sources:
         nb = json.loads(path.read_text(encoding="utf-8"))
+        nb = stripped(colab_metadata(with_install_cell(nb, release, path.name)))
         loaded.append((path.name, nb))
         out[path] = _dumps(nbgrader_metadata(nb, path.name))
         out[root / "notebooks" / path.name] = _dumps(student_version(nb, path.name))

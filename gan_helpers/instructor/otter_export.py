@@ -44,7 +44,7 @@ import os
 import re
 from pathlib import Path
 
-from . import build
+from . import build, release
 from .assignments import BEGIN, END, _nbformat
 
 ASSIGNMENT_PREFIX = "gan_"
@@ -54,7 +54,6 @@ PYTHON_VERSION = "3.11"  # the grading image's Python (Otter's default, 3.13, is
 OTTER_BEGIN, OTTER_END = "# BEGIN SOLUTION NO PROMPT", "# END SOLUTION"
 PROMPT = ('""" # BEGIN PROMPT', "# YOUR CODE HERE", "raise NotImplementedError()",
           '""" # END PROMPT')
-URL_KEYS = ("repository", "source", "source code", "code", "homepage")
 
 
 class OtterExportError(ValueError):
@@ -64,29 +63,14 @@ class OtterExportError(ValueError):
 # --- what goes into the master notebook ---------------------------------------------------------
 
 def package_requirement(pyproject=None):
-    """The pip requirement that installs the workbook on the grading image: ``gan-workbook @
-    git+<repository URL>`` from ``[project.urls]`` of ``pyproject`` (default: the checkout's),
-    else :data:`DEFAULT_PACKAGE`."""
+    """The pip requirement that installs the workbook on the grading image: the release that
+    ``pyproject`` (default: the checkout's) names, ``gan-workbook @ git+<repository>@v<version>``
+    (``release.py``, as in the notebooks' install cell), else :data:`DEFAULT_PACKAGE`."""
     path = Path(pyproject) if pyproject else Path(__file__).resolve().parents[2] / "pyproject.toml"
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
+        return release.read_release(path).requirement
+    except release.ReleaseError:
         return DEFAULT_PACKAGE
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10: no TOML reader in the standard library
-        return DEFAULT_PACKAGE
-    try:
-        project = tomllib.loads(text).get("project", {})
-    except tomllib.TOMLDecodeError:
-        return DEFAULT_PACKAGE
-    urls = {k.strip().lower(): v for k, v in (project.get("urls") or {}).items()}
-    name = project.get("name", "gan-workbook")
-    for key in URL_KEYS:
-        url = str(urls.get(key, "")).strip().rstrip("/")
-        if re.match(r"https://(github\.com|gitlab\.com|bitbucket\.org)/[\w.-]+/[\w.-]+$", url):
-            return f"{name} @ git+{url.removesuffix('.git')}"
-    return DEFAULT_PACKAGE
 
 
 def requirements_text(package=None):

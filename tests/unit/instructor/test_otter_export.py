@@ -164,11 +164,11 @@ def test_requirements_name_the_workbook_and_otter(tmp_path):
     toml = tmp_path / "pyproject.toml"
     toml.write_text('[project]\nname = "gan-workbook"\n')
     assert otter_export.package_requirement(toml) == otter_export.DEFAULT_PACKAGE
-    toml.write_text('[project]\nname = "gan-workbook"\n[project.urls]\n'
+    toml.write_text('[project]\nname = "gan-workbook"\nversion = "0.2.0"\n[project.urls]\n'
                     'Homepage = "https://example.org"\n'
                     'Repository = "https://github.com/someone/gan-workbook.git"\n')
     assert otter_export.package_requirement(toml) == \
-        "gan-workbook @ git+https://github.com/someone/gan-workbook"
+        "gan-workbook @ git+https://github.com/someone/gan-workbook@v0.2.0"
     text = otter_export.requirements_text("pkg @ git+https://github.com/a/b")
     assert text == "pkg @ git+https://github.com/a/b\notter-grader[grading]>=7.0,<8\n"
     assert "#" not in text.replace("git+https", "")
