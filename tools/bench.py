@@ -45,10 +45,13 @@ WORKBOOK = dict(learning_rate=2e-4, beta_1=0.5, batch_size=64)
 # --- FLOPs and the device's matmul peak -----------------------------------------------------
 
 def forward_flops(model):
-    """FLOPs of one forward pass per example: 2 × multiply-adds of Dense/Conv layers."""
+    """FLOPs of one forward pass per example: 2 × multiply-adds of Dense/Conv layers (of nested
+    models too: a conditional GAN's networks wrap a body model)."""
     total = 0
     for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
+        if isinstance(layer, keras.Model):
+            total += forward_flops(layer)
+        elif isinstance(layer, keras.layers.Dense):
             total += 2 * layer.kernel.shape[0] * layer.kernel.shape[1]
         elif isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose)):
             kh, kw, a, b = layer.kernel.shape  # Conv2DTranspose kernels are (kh, kw, out, in)

@@ -13,7 +13,8 @@ GAN nor the metrics' classifier trained on):
 plus "real-vs-real": 1,000 train-split images against the same reference, the floor.
 One JSON line per (seed, checkpoint), with the training seconds so far on this machine.
 
-Recipes (the notebooks' own, by name; ``--lr``, ``--batch`` and ``--width`` override them):
+Recipes (the notebooks' own, by name; ``--lr``, ``--batch`` and ``--width`` override them;
+``--decay-steps N`` cosine-decays both learning rates to 0 over N steps):
 
 * ``dense-classic``: notebook 02's classic tutorial MLP (ReLU, G 128-256, D 128-64);
 * ``dense``: notebook 02's trained MLP (LeakyReLU 0.2, G 256-512-1024 with BatchNorm,
@@ -50,6 +51,14 @@ RECIPES = {
 N_EVAL = 1000
 
 
+def learning_rate(recipe):
+    """A constant rate, or, with ``decay_steps``, a cosine decay from it to 0 over that many
+    steps (Loshchilov & Hutter 2017, SGDR, without restarts)."""
+    if recipe.get("decay_steps"):
+        return keras.optimizers.schedules.CosineDecay(recipe["lr"], recipe["decay_steps"])
+    return recipe["lr"]
+
+
 def build(recipe, seed):
     gh.set_seed(seed)
     if recipe["kind"] == "dense":
@@ -66,8 +75,8 @@ def build(recipe, seed):
         d = gh.dcgan_discriminator(width=recipe["width"])
     model = gh.conditional.ConditionalGAN if recipe["kind"] == "cgan" else gh.GAN
     gan = model(g, d, seed=seed)
-    gan.compile(d_optimizer=keras.optimizers.Adam(recipe["lr"], beta_1=0.5),
-                g_optimizer=keras.optimizers.Adam(recipe["lr"], beta_1=0.5))
+    gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate(recipe), beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(learning_rate(recipe), beta_1=0.5))
     return gan
 
 
@@ -79,6 +88,8 @@ def main(argv=None):
     p.add_argument("--steps", default="1000,2000,3000",
                    help="comma-separated checkpoints, in generator steps")
     p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--decay-steps", type=int, default=None,
+                   help="cosine-decay both learning rates from --lr to 0 over this many steps")
     p.add_argument("--batch", type=int, default=None)
     p.add_argument("--width", type=float, default=None,
                    help="dcgan, cgan: channel width multiplier")
@@ -96,11 +107,13 @@ def main(argv=None):
         p.error("--steps must be increasing positive step counts")
     recipe = dict(RECIPES[args.recipe])
     overrides = (("lr", args.lr), ("batch", args.batch), ("width", args.width),
-                 ("body", args.body))
+                 ("body", args.body), ("decay_steps", args.decay_steps))
     if args.width is not None and recipe["kind"] == "dense":
         p.error("--width applies to the dcgan and cgan recipes only")
     if args.body is not None and recipe["kind"] != "cgan":
         p.error("--body applies to the cgan recipe only")
+    if args.decay_steps is not None and args.decay_steps < 1:
+        p.error("--decay-steps must be a positive number of steps")
     if args.labels_per_class < 1:
         p.error("--labels-per-class must be a positive number of images per digit")
     recipe.update({k: v for k, v in overrides if v is not None})

@@ -40,3 +40,9 @@ def run_all():
 def train_classifier():
     """``tools/train_classifier.py``."""
     return load_tool("train_classifier")
+
+
+@pytest.fixture(scope="session")
+def budget():
+    """``tools/budget.py``."""
+    return load_tool("budget")

@@ -12,6 +12,7 @@ import pytest
     (["dense", "--width", "0.5"], "--width applies"),
     (["dcgan", "--body", "dense"], "--body applies"),
     (["cgan", "--labels-per-class", "0"], "positive"),
+    (["dcgan", "--decay-steps", "0"], "positive number of steps"),
     (["cgan", "--labels-per-class", "100000"], "rarest digit"),
     (["wgan"], "invalid choice"),
 ])
