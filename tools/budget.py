@@ -4,10 +4,11 @@ For each notebook and profile it lists the training runs the notebook makes (rea
 sizes in its ``gh.profile(...)`` call, so the table follows any change to them), and for each
 run the steps, the batch, the optimiser updates and the training FLOPs, counted on the very
 networks the notebook builds (``bench.forward_flops``: 2 × the multiply-adds of every Dense and
-convolution layer). A GAN step of ``gh.GAN`` costs, per image, ``k·(F_G + 6·F_D) + 3·F_G + 3·F_D``
-with k discriminator updates per generator update (D's step: G forward, D forward and
-backward on a real and a fake image; G's step: G forward and backward through D; a backward
-pass ≈ 2 forward passes); a classifier step 3·F.
+convolution layer). A step of ``gh.GAN`` (alternating, k discriminator updates per generator
+update) costs, per image, ``(k-1)·(F_G + 6·F_D) + 3·F_G + 9·F_D``: each extra D update draws
+fresh fakes (G forward) and runs D forward and backward on a real and a fake image; the last
+one shares its fakes with G's update, which runs D forward and backward on them and G backward
+(a backward pass ≈ 2 forward passes). A classifier step costs 3·F.
 
 From those counts it *estimates* the time of each notebook's training on a Colab T4 under
 ``full``. Two assumptions, printed with the table and overridable, set the estimate, since no
@@ -103,7 +104,8 @@ def _gan(key, build_g, build_d, d_steps=1, penalty=False):
     """Training FLOPs per image of one gh.GAN step (module docstring); the gradient penalty
     adds, per D update, D's forward and a double backward on the interpolates (≈ 6·F_D)."""
     f_g, f_d = _forward(("G",) + key, build_g), _forward(("D",) + key, build_d)
-    return d_steps * (f_g + 6 * f_d + (6 * f_d if penalty else 0)) + 3 * f_g + 3 * f_d
+    gp = 6 * f_d if penalty else 0
+    return (d_steps - 1) * (f_g + 6 * f_d + gp) + 3 * f_g + 9 * f_d + gp
 
 
 def dense_gan(latent, g_widths, d_widths, out=784, d_in=784, batchnorm=False, d_steps=1,
