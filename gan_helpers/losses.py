@@ -6,16 +6,18 @@ which never evaluates log(0) however confident the discriminator is.
 
 Naming rule (TF-GAN's): ``<kind>_<player>_loss``. ``kind`` is the game: ``minimax``
 (Goodfellow et al. 2014, Eq. 1), ``non_saturating`` (the same game with G's loss
-replaced, Sec. 3) or ``wasserstein`` (:mod:`gan_helpers.variants`); ``player`` is
-``generator`` or ``discriminator`` (WGAN's "critic" is its discriminator). The
-non-saturating game keeps the minimax discriminator loss, so there is no
-``non_saturating_discriminator_loss``. :mod:`gan_helpers.theory` names its per-sample NumPy
-curves the same way. ``GAN.compile(generator_loss=...)`` takes the kind: ``"minimax"`` or
-``"non_saturating"``.
+replaced, Sec. 3), ``hinge`` (Lim & Ye 2017) or ``wasserstein``
+(:mod:`gan_helpers.variants`); ``player`` is ``generator`` or ``discriminator`` (WGAN's
+"critic" is its discriminator). The non-saturating game keeps the minimax discriminator
+loss, so there is no ``non_saturating_discriminator_loss``. :mod:`gan_helpers.theory` names
+its per-sample NumPy curves the same way. ``GAN.compile`` takes the kinds:
+``generator_loss`` ``"non_saturating"``, ``"minimax"`` or ``"hinge"``, and
+``discriminator_loss`` ``"minimax"`` or ``"hinge"``.
 
 References: Goodfellow et al. 2014, "Generative Adversarial Nets" (value function, Eq. 1,
 and the non-saturating trick, Sec. 3); Salimans et al. 2016, "Improved Techniques for
-Training GANs" (one-sided label smoothing, Sec. 3.4).
+Training GANs" (one-sided label smoothing, Sec. 3.4); Lim & Ye 2017, "Geometric GAN"
+(the hinge loss, as used by SN-GAN, Miyato et al. 2018, SAGAN and BigGAN).
 """
 import tensorflow as tf
 
@@ -62,9 +64,35 @@ def non_saturating_generator_loss(fake_logits):
     return bce_with_logits(1.0, fake_logits)
 
 
+def hinge_discriminator_loss(real_logits, fake_logits):
+    """Hinge discriminator loss  E[max(0, 1 − l_real)] + E[max(0, 1 + l_fake)].
+
+    Lim & Ye 2017 ("Geometric GAN"); SN-GAN (Miyato et al. 2018) and SAGAN/BigGAN train
+    with it. D is no longer a probability: a real sample stops counting once its logit
+    passes +1, a fake once it falls below −1, so D spends no capacity on samples it already
+    separates by that margin (the support-vector idea behind the name).
+    """
+    real_logits = tf.cast(real_logits, tf.float32)
+    fake_logits = tf.cast(fake_logits, tf.float32)
+    return (tf.reduce_mean(tf.nn.relu(1.0 - real_logits))
+            + tf.reduce_mean(tf.nn.relu(1.0 + fake_logits)))
+
+
+def hinge_generator_loss(fake_logits):
+    """Hinge generator loss  −E[l_fake]: raise D's score of the fakes (Lim & Ye 2017; the
+    same form as the Wasserstein generator loss). Its gradient is −1/B per logit whatever D
+    says, so it never saturates."""
+    return -tf.reduce_mean(tf.cast(fake_logits, tf.float32))
+
+
 GENERATOR_LOSSES = {
     "non_saturating": non_saturating_generator_loss,
     "minimax": minimax_generator_loss,
+    "hinge": hinge_generator_loss,
+}
+DISCRIMINATOR_LOSSES = {
+    "minimax": minimax_discriminator_loss,
+    "hinge": hinge_discriminator_loss,
 }
 
 
@@ -79,3 +107,16 @@ def get_generator_loss(name_or_fn):
                          f"{', '.join(GENERATOR_LOSSES)} or a function of the fake "
                          "logits.") from None
 
+
+
+def get_discriminator_loss(name_or_fn):
+    """Look up a discriminator loss by name ('minimax', 'hinge') or pass a callable of
+    ``(real_logits, fake_logits)``."""
+    if callable(name_or_fn):
+        return name_or_fn
+    try:
+        return DISCRIMINATOR_LOSSES[name_or_fn]
+    except KeyError:
+        raise ValueError(f"unknown discriminator loss {name_or_fn!r}; use one of "
+                         f"{', '.join(DISCRIMINATOR_LOSSES)} or a function of the real and "
+                         "fake logits.") from None

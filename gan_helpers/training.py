@@ -14,7 +14,8 @@ import tensorflow as tf
 
 from . import images
 from . import losses as L
-from .plots import save_image_grid
+from .penalties import r1_penalty
+from .plots import image_grid, save_image_grid
 from .runtime import in_colab, mix_seed
 
 UPDATES = ("alternating", "simultaneous")
@@ -48,10 +49,16 @@ class GAN(keras.Model):
         seed: seeds the noise ``SeedGenerator`` (a model variable, so it is checkpointed),
             and, separately, the stream :meth:`generate` draws from (see there).
         updates: ``"alternating"`` (default) or ``"simultaneous"`` (see above).
+        gradient_norms: also report ``d_grad_norm`` and ``g_grad_norm``, the global L2 norm
+            of each player's gradient (averaged over the step's updates and the epoch, and
+            of the unscaled gradient under loss scaling, leaving out the steps that loss
+            scaling skips for overflow): a vanishing ``g_grad_norm`` is the
+            signature of a discriminator that wins. Off by default; off, the compiled step
+            contains no trace of it.
     """
 
     def __init__(self, generator, discriminator, latent_dim=None, d_steps=1, seed=None,
-                 updates="alternating", **kwargs):
+                 updates="alternating", gradient_norms=False, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -78,18 +85,27 @@ class GAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")  # mean D(x) on real data
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")  # mean D(G(z))
+        self.gradient_norms = bool(gradient_norms)
+        self.d_norm_tracker = keras.metrics.Mean(name="d_grad_norm") if gradient_norms else None
+        self.g_norm_tracker = keras.metrics.Mean(name="g_grad_norm") if gradient_norms else None
         # G and D are built already; without this, Keras would try to build the wrapper
         # by calling it on a batch of *images* (under tf.distribute, for one).
         self.built = True
 
     def compile(self, *args, d_optimizer=None, g_optimizer=None, generator_loss="non_saturating",
-                real_target=1.0, fake_target=0.0, jit_compile="auto", **kwargs):
+                real_target=1.0, fake_target=0.0, discriminator_loss="minimax", r1_gamma=0.0,
+                jit_compile="auto", **kwargs):
         """Choose the optimisers and losses: ``compile(d_optimizer=..., g_optimizer=...)``.
 
         The optimisers are keyword-only: passed by position, a swap of the two would train
         each player at the other's rate without a word.
-        ``generator_loss``: 'non_saturating' (default), 'minimax', or a function of the
-        fake logits. ``real_target`` < 1 is one-sided label smoothing. ``jit_compile``
+        ``generator_loss``: 'non_saturating' (default), 'minimax', 'hinge', or a function of
+        the fake logits. ``discriminator_loss``: 'minimax' (default; with the targets below)
+        or 'hinge' (:mod:`gan_helpers.losses`), or a function of the real and fake logits.
+        ``real_target`` < 1 is one-sided label smoothing (the minimax loss only).
+        ``r1_gamma`` > 0 adds the R1 penalty (γ/2)·E‖∇ₓD(x)‖² on the real batch to D's loss
+        (Mescheder et al. 2018; :func:`gan_helpers.penalties.r1_penalty`); it costs one more
+        D forward pass and a double backward per D update. ``jit_compile``
         ('auto', True, False) is passed to Keras: 'auto' uses XLA only on a GPU.
         Under the 'mixed_float16' policy both optimisers get loss scaling (Keras would
         only wrap the single optimizer it is given).
@@ -109,10 +125,19 @@ class GAN(keras.Model):
             if not opt.built:
                 opt.build(net.trainable_variables)
         self.generator_loss = L.get_generator_loss(generator_loss)
+        self.discriminator_loss = L.get_discriminator_loss(discriminator_loss)
         self.real_target = float(real_target)
         self.fake_target = float(fake_target)
         L.minimax_discriminator_loss(tf.zeros((1, 1)), tf.zeros((1, 1)), self.real_target,
                              self.fake_target)  # validates the targets now, not mid-fit
+        if (self.real_target, self.fake_target) != (1.0, 0.0) and \
+                self.discriminator_loss is not L.minimax_discriminator_loss:
+            raise ValueError("GAN.compile: real_target and fake_target (label smoothing) apply "
+                             "to the minimax discriminator loss only, not to "
+                             f"{discriminator_loss!r}.")
+        if not float(r1_gamma) >= 0:
+            raise ValueError(f"GAN.compile: r1_gamma must be >= 0, got {r1_gamma}.")
+        self.r1_gamma = float(r1_gamma)
 
     def fit(self, x=None, *args, shuffle=False, callbacks=None, guard=True, **kwargs):
         """``keras.Model.fit``, plus two safety nets: NumPy real samples are read by the one
@@ -142,7 +167,9 @@ class GAN(keras.Model):
 
     @property
     def metrics(self):
-        return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker, self.d_fake_tracker]
+        norms = [self.d_norm_tracker, self.g_norm_tracker] if self.gradient_norms else []
+        return [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker,
+                self.d_fake_tracker] + norms
 
     def call(self, z, training=False):
         return self.generator(z, training=training)
@@ -184,8 +211,13 @@ class GAN(keras.Model):
         """
         real_logits = self.discriminator(real, training=True)
         fake_logits = self.discriminator(fake, training=True)
-        loss = L.minimax_discriminator_loss(real_logits, fake_logits, self.real_target,
-                                            self.fake_target)
+        if self.discriminator_loss is L.minimax_discriminator_loss:
+            loss = L.minimax_discriminator_loss(real_logits, fake_logits, self.real_target,
+                                                self.fake_target)
+        else:
+            loss = self.discriminator_loss(real_logits, fake_logits)
+        if self.r1_gamma > 0:  # decided when the step is traced: no R1, no trace of it
+            loss = loss + 0.5 * self.r1_gamma * r1_penalty(self.discriminator, real)
         return loss, real_logits, fake_logits
 
     def split_batch(self, data):
@@ -246,7 +278,7 @@ class GAN(keras.Model):
             d_loss, real_logits, fake_logits = self.compute_d_loss(real, fake)
             scaled = _scaled(self.d_optimizer, d_loss)
         _apply(self.d_optimizer, tape.gradient(scaled, self.discriminator.trainable_weights),
-               self.discriminator)
+               self.discriminator, self.d_norm_tracker)
         return d_loss, real_logits, fake_logits
 
     def alternating_step(self, real, cond, z=None):
@@ -268,7 +300,7 @@ class GAN(keras.Model):
             g_loss = self.generator_loss(fake_logits)
             scaled = _scaled(self.g_optimizer, g_loss)
         _apply(self.g_optimizer, tape.gradient(scaled, self.generator.trainable_weights),
-               self.generator)
+               self.generator, self.g_norm_tracker)
         return d_loss, g_loss, real_logits, fake_logits
 
     def simultaneous_step(self, real, cond):
@@ -284,8 +316,8 @@ class GAN(keras.Model):
         # Both gradients first, then both updates.
         d_grads = d_tape.gradient(d_scaled, self.discriminator.trainable_weights)
         g_grads = g_tape.gradient(g_scaled, self.generator.trainable_weights)
-        _apply(self.d_optimizer, d_grads, self.discriminator)
-        _apply(self.g_optimizer, g_grads, self.generator)
+        _apply(self.d_optimizer, d_grads, self.discriminator, self.d_norm_tracker)
+        _apply(self.g_optimizer, g_grads, self.generator, self.g_norm_tracker)
         return d_loss, g_loss, real_logits, fake_logits
 
     def track(self, d_loss, g_loss, real_logits, fake_logits):
@@ -369,7 +401,19 @@ def _scaled(optimizer, loss):
     return optimizer.scale_loss(loss) if hasattr(optimizer, "scale_loss") else loss
 
 
-def _apply(optimizer, grads, network):
+def _apply(optimizer, grads, network, norm_tracker=None):
+    """Apply the gradients; with a tracker, also record their global L2 norm, unscaled: the
+    gradient of the player's own loss (times the replicas, for the division in _scaled;
+    divided by the loss scale under 'mixed_float16')."""
+    if norm_tracker is not None:
+        norm = tf.linalg.global_norm([tf.cast(g, tf.float32) for g in grads if g is not None])
+        norm *= tf.distribute.get_strategy().num_replicas_in_sync
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            norm /= tf.cast(optimizer.dynamic_scale, tf.float32)
+        # A step whose scaled gradient overflowed is skipped by loss scaling: not counted.
+        finite = tf.math.is_finite(norm)
+        norm_tracker.update_state(tf.where(finite, norm, 0.0),
+                                  sample_weight=tf.cast(finite, tf.float32))
     optimizer.apply_gradients(zip(grads, network.trainable_weights))
 
 
@@ -462,3 +506,52 @@ class ImageGridCallback(keras.callbacks.Callback):
         path = os.path.join(self.run_dir, f"epoch_{self.epochs_seen:03d}.png")
         save_image_grid(self.model.generate(z=self.z), path, nrow=self.nrow)
         self.paths.append(path)
+
+
+class TensorBoardImages(keras.callbacks.Callback):
+    """Logs a grid of samples from a *fixed* latent batch to TensorBoard every ``every``
+    epochs, as the image summary ``name`` at step = epoch (the step Keras' own callback
+    gives the epoch's metrics).
+
+    It writes into ``log_dir/train``, where ``keras.callbacks.TensorBoard(log_dir)`` writes
+    the training metrics (``epoch_d_loss``, ``epoch_g_loss``, ...), so TensorBoard shows the
+    losses and the grids as one run::
+
+        gan.fit(ds, epochs=10, callbacks=[keras.callbacks.TensorBoard(log_dir),
+                                          gh.TensorBoardImages(log_dir)])
+
+    then ``%load_ext tensorboard`` and ``%tensorboard --logdir <log_dir>`` in a notebook (or
+    ``tensorboard --logdir <log_dir>`` in a terminal). Event files get new, unique names:
+    a second ``fit`` adds to the run, it never replaces what an earlier one wrote.
+    """
+
+    def __init__(self, log_dir, n=16, every=1, seed=0, nrow=None, name="samples"):
+        super().__init__()
+        if not hasattr(tf.summary, "image"):  # tf.summary's writers come from tensorboard
+            raise ImportError("TensorBoardImages needs the tensorboard package (TensorFlow "
+                              ">= 2.21 no longer installs it): pip install tensorboard")
+        self.log_dir = os.fspath(log_dir)
+        self.n, self.every, self.seed, self.nrow = n, max(1, int(every)), seed, nrow
+        self.name = name
+        self.z = None
+        self._writer = None
+
+    def on_train_begin(self, logs=None):
+        if self.z is None:
+            self.z = np.random.default_rng(self.seed).standard_normal(
+                (self.n, self.model.latent_dim)).astype(np.float32)
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "train"))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        grid = image_grid(self.model.generate(z=self.z), nrow=self.nrow)  # uint8
+        grid = grid[None, ..., None] if grid.ndim == 2 else grid[None]     # (1, H, W, C)
+        with self._writer.as_default():
+            tf.summary.image(self.name, grid, step=epoch)
+        self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.flush()

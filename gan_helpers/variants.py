@@ -97,7 +97,8 @@ class WGANGP(GAN):
     def compile(self, *args, d_optimizer=None, g_optimizer=None, jit_compile="auto", **kwargs):
         """Like :meth:`GAN.compile`, with the Wasserstein generator loss. Recommended:
         ``Adam(1e-4, beta_1=0.5, beta_2=0.9)`` for both players."""
-        for arg in ("generator_loss", "real_target", "fake_target"):
+        for arg in ("generator_loss", "discriminator_loss", "real_target", "fake_target",
+                    "r1_gamma"):
             if arg in kwargs:
                 raise ValueError(f"WGANGP.compile: {arg} does not apply to a Wasserstein critic.")
         super().compile(*args, d_optimizer=d_optimizer, g_optimizer=g_optimizer,

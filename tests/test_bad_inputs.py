@@ -118,7 +118,7 @@ CASES = [
      ValueError, r"auto, keras, bundled"),
     ("unknown generator loss",
      lambda t: _gan().compile(d_optimizer=keras.optimizers.Adam(),
-                              g_optimizer=keras.optimizers.Adam(), generator_loss="hinge"),
+                              g_optimizer=keras.optimizers.Adam(), generator_loss="least_squares"),
      ValueError, r"use one of non_saturating, minimax"),
     ("optimisers passed by position",
      lambda t: _gan().compile(keras.optimizers.Adam(), keras.optimizers.Adam()),

@@ -78,3 +78,27 @@ def test_bad_targets_and_unknown_loss_are_explained():
         L.minimax_discriminator_loss(LOGITS_REAL, LOGITS_FAKE, real_target=1.5)
     with pytest.raises(ValueError, match="non_saturating, minimax"):
         L.get_generator_loss("wasserstein?")
+
+
+def test_hinge_losses_match_hand_computation():
+    want_d = (np.mean([max(0.0, 1 - l) for l in LOGITS_REAL.ravel()])
+              + np.mean([max(0.0, 1 + l) for l in LOGITS_FAKE.ravel()]))
+    assert abs(float(L.hinge_discriminator_loss(LOGITS_REAL, LOGITS_FAKE)) - want_d) <= 1e-6
+    assert abs(float(L.hinge_generator_loss(LOGITS_FAKE)) + LOGITS_FAKE.mean()) <= 1e-6
+
+
+def test_hinge_ignores_samples_beyond_the_margin():
+    # A real logit above +1 and a fake one below -1 no longer move D; the others do.
+    real = tf.constant([[2.0], [0.5]])
+    fake = tf.constant([[-3.0], [0.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([real, fake])
+        loss = L.hinge_discriminator_loss(real, fake)
+    np.testing.assert_allclose(tape.gradient(loss, real).numpy().ravel(), [0.0, -0.5])
+    np.testing.assert_allclose(tape.gradient(loss, fake).numpy().ravel(), [0.0, 0.5])
+
+
+def test_unknown_discriminator_loss_is_explained():
+    assert L.get_discriminator_loss("hinge") is L.hinge_discriminator_loss
+    with pytest.raises(ValueError, match="minimax, hinge"):
+        L.get_discriminator_loss("least_squares")

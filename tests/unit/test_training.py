@@ -120,7 +120,16 @@ def test_configuration_mistakes_are_explained():
         gan.compile(d_optimizer=opt, g_optimizer=opt)
     with pytest.raises(ValueError, match="unknown generator loss"):
         gan.compile(d_optimizer=keras.optimizers.Adam(),
-                    g_optimizer=keras.optimizers.Adam(), generator_loss="hinge")
+                    g_optimizer=keras.optimizers.Adam(), generator_loss="least_squares")
+    with pytest.raises(ValueError, match="unknown discriminator loss"):
+        gan.compile(d_optimizer=keras.optimizers.Adam(),
+                    g_optimizer=keras.optimizers.Adam(), discriminator_loss="least_squares")
+    with pytest.raises(ValueError, match="minimax discriminator loss only"):
+        gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam(),
+                    discriminator_loss="hinge", real_target=0.9)
+    with pytest.raises(ValueError, match="r1_gamma must be >= 0"):
+        gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam(),
+                    r1_gamma=-1.0)
 
 
 def test_image_grid_callback_and_run_dirs_never_overwrite(tmp_path):
@@ -318,3 +327,115 @@ def test_alternating_step_takes_explicit_noise():
     for a, b in zip(weights(given), weights(drawn)):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(given.seed_generator.state.numpy(), state + 1)  # untouched
+
+
+# --- stabilisers: the hinge game, the R1 penalty, gradient norms -----------------------------
+
+def compiled(gan, **kwargs):
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3),
+                jit_compile=False, **kwargs)
+    return gan
+
+
+def test_hinge_and_r1_enter_the_discriminator_loss_as_written():
+    batch = next(iter(toy_data()))
+    fake = np.random.default_rng(1).normal(size=(64, 2)).astype(np.float32)
+    for kwargs in (dict(discriminator_loss="hinge", generator_loss="hinge"),
+                   dict(r1_gamma=10.0), dict(discriminator_loss="hinge", r1_gamma=0.5)):
+        gan = compiled(toy_gan(), **kwargs)
+        loss, real_logits, fake_logits = gan.compute_d_loss(batch, fake)
+        d = gan.discriminator
+        game = (gh.hinge_discriminator_loss if kwargs.get("discriminator_loss") == "hinge"
+                else gh.minimax_discriminator_loss)(d(batch), d(fake))
+        penalty = 0.5 * kwargs.get("r1_gamma", 0.0) * gh.penalties.r1_penalty(d, batch)
+        np.testing.assert_allclose(float(loss), float(game + penalty), rtol=1e-6)
+        hist = gan.fit(toy_data(), epochs=2, verbose=0).history
+        assert all(np.isfinite(v).all() for v in hist.values()), kwargs
+
+
+def test_r1_costs_nothing_when_off_and_penalises_a_steep_discriminator():
+    batch = next(iter(toy_data()))
+    fake = np.zeros((64, 2), np.float32)
+    plain = compiled(toy_gan())
+    with_r1 = compiled(toy_gan(), r1_gamma=1.0)
+    a = float(plain.compute_d_loss(batch, fake)[0])
+    b = float(with_r1.compute_d_loss(batch, fake)[0])
+    assert b > a  # a random D has a non-zero input gradient on the data
+
+
+def trace_step(gan):
+    fn = tf.function(gan.train_step).get_concrete_function(tf.TensorSpec((64, 2), tf.float32))
+    ops = fn.graph.get_operations()
+    return [op.type for op in ops], [op.name for op in ops]
+
+
+def test_gradient_norms_are_reported_when_asked_and_absent_from_the_step_otherwise():
+    off = compiled(toy_gan())
+    on = compiled(toy_gan(gradient_norms=True))
+    types_off, names_off = trace_step(off)
+    types_on, names_on = trace_step(on)
+    assert [m.name for m in off.metrics] == ["d_loss", "g_loss", "d_real", "d_fake"]
+    assert not any("global_norm" in n for n in names_off)          # not computed, not traced
+    assert any("global_norm" in n for n in names_on)
+    # Off, the step is the step without the feature: on adds ops and removes none.
+    for t in set(types_off):
+        assert types_on.count(t) >= types_off.count(t), t
+    assert len(types_on) > len(types_off)
+    hist = on.fit(toy_data(), epochs=1, verbose=0).history
+    assert set(hist) == {"d_loss", "g_loss", "d_real", "d_fake", "d_grad_norm", "g_grad_norm"}
+    assert hist["d_grad_norm"][0] > 0 and hist["g_grad_norm"][0] > 0
+
+
+def test_the_discriminator_gradient_norm_is_that_of_its_loss():
+    gan = compiled(toy_gan(gradient_norms=True))
+    batch = next(iter(toy_data()))
+    fake = np.random.default_rng(2).normal(size=(64, 2)).astype(np.float32)
+    with tf.GradientTape() as tape:
+        loss, _, _ = gan.compute_d_loss(batch, fake)
+    want = float(tf.linalg.global_norm(tape.gradient(loss, gan.discriminator.trainable_weights)))
+    gan.discriminator_step(batch, fake)
+    np.testing.assert_allclose(float(gan.d_norm_tracker.result()), want, rtol=1e-5)
+
+
+def test_a_winning_discriminator_starves_the_saturating_generator():
+    # D far ahead (a huge output bias): D(G(z)) ≈ 0. The minimax generator loss then has a
+    # vanishing gradient; the non-saturating one does not (Goodfellow et al. 2014, Sec. 3).
+    norms = {}
+    for loss in ("minimax", "non_saturating"):
+        gan = compiled(toy_gan(gradient_norms=True), generator_loss=loss)
+        last = gan.discriminator.layers[-1]
+        last.bias.assign([-20.0])
+        gan.alternating_step(next(iter(toy_data())), None)
+        norms[loss] = float(gan.g_norm_tracker.result())
+    assert norms["minimax"] < 1e-6 < 1e-3 < norms["non_saturating"]
+
+
+def test_gradient_norms_are_unscaled_under_loss_scaling():
+    # mixed_float16 multiplies D's loss by the loss scale before differentiating; the
+    # reported norm is that of the loss itself (64 times smaller than the scaled one here).
+    batch = next(iter(toy_data()))
+    fake = np.random.default_rng(3).normal(size=(64, 2)).astype(np.float32)
+    norms = {}
+    previous = keras.config.dtype_policy()
+    for policy in ("float32", "mixed_float16"):
+        keras.config.set_dtype_policy(policy)
+        try:
+            gan = compiled(toy_gan(gradient_norms=True))
+            if policy == "mixed_float16":  # a scale at which float16 does not overflow here
+                gan.d_optimizer.dynamic_scale.assign(64.0)
+            gan.discriminator_step(batch, fake)
+        finally:
+            keras.config.set_dtype_policy(previous)
+        norms[policy] = float(gan.d_norm_tracker.result())
+    assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    np.testing.assert_allclose(norms["mixed_float16"], norms["float32"], rtol=2e-2)
+
+    # A step that overflows is skipped by loss scaling, and left out of the mean.
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        gan = compiled(toy_gan(gradient_norms=True))
+        gan.d_optimizer.dynamic_scale.assign(1e38)   # every scaled gradient overflows
+        gan.discriminator_step(batch, fake)
+    finally:
+        keras.config.set_dtype_policy(previous)
+    assert float(gan.d_norm_tracker.count) == 0.0 and int(gan.d_optimizer.iterations) == 0
