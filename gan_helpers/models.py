@@ -78,21 +78,35 @@ def dcgan_generator(latent_dim=100, width=1.0, name="dcgan_generator"):
     return keras.Model(z, img, name=name)
 
 
-def dcgan_discriminator(width=1.0, dropout=0.3, input_shape=(28, 28, 1),
+def dcgan_discriminator(width=1.0, dropout=0.3, input_shape=(28, 28, 1), spectral_norm=False,
                         name="dcgan_discriminator"):
     """The TF DCGAN tutorial's discriminator, returning one logit per image.
 
     Conv2D(64, 5, s=2) -> LeakyReLU -> Dropout(0.3) -> Conv2D(128, 5, s=2) -> LeakyReLU ->
     Dropout(0.3) -> Flatten -> Dense(1). ``width`` scales the channel counts.
+
+    ``spectral_norm=True`` wraps both convolutions and the last Dense in
+    ``keras.layers.SpectralNormalization`` (Miyato et al. 2018, one power iteration): each
+    time D runs in training mode, each kernel W, reshaped to (-1, out), is divided by an
+    estimate of its largest singular value σ(W), so every layer is (about) 1-Lipschitz. Keras
+    *assigns* W/σ(W) to the kernel before using it, so the gradient does not flow through σ
+    as in the paper's formulation; the kernels stay projected to spectral norm ≈ 1.
     """
     c = [max(1, int(round(k * width))) for k in (64, 128)]
+
+    def sn(layer, **kwargs):
+        if not spectral_norm:
+            return layer
+        return layers.SpectralNormalization(layer, name=f"sn_{layer.name}", **kwargs)
+
     x = keras.Input(input_shape, name="x")
-    h = layers.Conv2D(c[0], 5, strides=2, padding="same", name="conv_1")(x)  # 14x14
+    h = sn(layers.Conv2D(c[0], 5, strides=2, padding="same", name="conv_1"))(x)  # 14x14
     h = layers.LeakyReLU(name="lrelu_1")(h)
     h = layers.Dropout(dropout, name="dropout_1")(h)
-    h = layers.Conv2D(c[1], 5, strides=2, padding="same", name="conv_2")(h)  # 7x7
+    h = sn(layers.Conv2D(c[1], 5, strides=2, padding="same", name="conv_2"))(h)  # 7x7
     h = layers.LeakyReLU(name="lrelu_2")(h)
     h = layers.Dropout(dropout, name="dropout_2")(h)
     h = layers.Flatten(name="flatten")(h)
-    logit = layers.Dense(1, dtype="float32", name="logit")(h)
+    # float32 logits under mixed precision (the wrapper returns its input's dtype)
+    logit = sn(layers.Dense(1, dtype="float32", name="logit"), dtype="float32")(h)
     return keras.Model(x, logit, name=name)

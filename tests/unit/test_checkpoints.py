@@ -124,3 +124,25 @@ def test_kill_minus_nine_after_a_checkpoint_then_resume_matches_an_uninterrupted
     diff = max(float(np.max(np.abs(a[k] - b[k]))) for k in a.files)
     print(f"max |weight difference| resumed vs uninterrupted: {diff}")
     assert diff == 0.0  # bitwise: CPU with op determinism
+
+
+def test_a_spectrally_normalised_discriminator_resumes_with_its_power_iteration_state(tmp_path):
+    # SpectralNormalization keeps a non-trainable vector u between steps: a resumed run must
+    # continue its power iteration, not restart it from a random u.
+    def sn_gan(seed):
+        gh.set_seed(seed)
+        gan = gh.GAN(gh.dcgan_generator(width=0.125),
+                     gh.dcgan_discriminator(width=0.125, spectral_norm=True), seed=seed)
+        gan.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+                    g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), jit_compile=False)
+        return gan
+
+    x = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype(np.float32)
+    ds = tf.data.Dataset.from_tensor_slices(x).batch(32, drop_remainder=True)
+    gan = sn_gan(0)
+    gan.fit(ds, epochs=1, verbose=0, callbacks=[gh.GANCheckpoint(gan, str(tmp_path))])
+    fresh = sn_gan(1)
+    assert gh.GANCheckpoint(fresh, str(tmp_path)).restore() == 1
+    for a, b in zip(gan.discriminator.weights, fresh.discriminator.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)
+    assert any("vector_u" in w.path for w in fresh.discriminator.non_trainable_weights)

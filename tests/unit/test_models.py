@@ -54,3 +54,38 @@ def test_dense_generator_batchnorm_follows_each_hidden_activation():
     dense = sum(m * n + n for m, n in zip((100, 256, 512, 1024), (256, 512, 1024, 784)))
     assert g.count_params() == dense + 4 * (256 + 512 + 1024)
     assert gh.dense_generator().count_params() == 247_440   # no BatchNorm unless asked
+
+
+def test_spectral_norm_projects_every_kernel_to_unit_spectral_norm():
+    import keras
+    plain = gh.dcgan_discriminator(width=0.25)
+    sn = gh.dcgan_discriminator(width=0.25, spectral_norm=True)
+    wrapped = [lyr for lyr in sn.layers if isinstance(lyr, keras.layers.SpectralNormalization)]
+    assert [w.layer.name for w in wrapped] == ["conv_1", "conv_2", "logit"]
+    assert not any(isinstance(layer, keras.layers.SpectralNormalization) for layer in plain.layers)
+    assert plain.count_params() == sn.count_params() - sum(w.vector_u.shape[1] for w in wrapped)
+
+    def sigmas():  # largest singular value of each kernel reshaped to (-1, out), as in the paper
+        return [np.linalg.svd(np.reshape(w.layer.kernel.numpy(), (-1, w.layer.kernel.shape[-1])),
+                              compute_uv=False)[0] for w in wrapped]
+
+    x = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype(np.float32)
+    before = sigmas()
+    sn(x, training=False)
+    assert sigmas() == before               # inference never touches the weights
+    for _ in range(30):                     # one power iteration per training call
+        sn(x, training=True)
+    np.testing.assert_allclose(sigmas(), 1.0, atol=0.05)
+    assert max(before) > 1.2                # ...which they were far from at initialisation
+
+
+def test_spectral_norm_keeps_float32_logits_under_mixed_precision():
+    import keras
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        d = gh.dcgan_discriminator(width=0.25, spectral_norm=True)
+        out = d(np.zeros((2, 28, 28, 1), np.float32), training=True)
+    finally:
+        keras.config.set_dtype_policy(previous)
+    assert out.dtype == "float32" and out.shape == (2, 1)
