@@ -97,9 +97,11 @@ from .runtime import (  # noqa: E402
 from .training import (  # noqa: E402
     GAN,
     DivergenceGuard,
+    GeneratorEMA,
     ImageGridCallback,
     TensorBoardImages,
     TrainingDiverged,
+    ema_generator,
     new_run_dir,
     use_google_drive,
 )
@@ -123,7 +125,7 @@ __all__ = [
     "bce_with_logits", "minimax_discriminator_loss", "minimax_generator_loss",
     "non_saturating_generator_loss", "hinge_discriminator_loss", "hinge_generator_loss",
     "GAN", "ImageGridCallback", "TensorBoardImages", "new_run_dir", "use_google_drive",
-    "GANCheckpoint",
+    "GANCheckpoint", "GeneratorEMA", "ema_generator",
     "DivergenceGuard",
     "TrainingDiverged",
     "image_grid", "save_image_grid", "show_images", "plot_losses",
