@@ -303,3 +303,43 @@ def smoothing_state(alpha, beta=0.0, data=(0.0, 1.0), g=(4.0, 1.0), logit_range=
             "d_max": float(d_star.max()), "tail_x": float(x[-1]), "d_tail": float(d_star[-1]),
             "push_tail": float(push[-1]), "push_at_g_mean": float(push[i_g])}
 
+
+
+# --- the bilinear game min_x max_y x·y: why simultaneous steps spiral out --------------------
+
+BILINEAR_UPDATES = ("simultaneous", "alternating")
+
+
+def bilinear_game(x0=1.0, y0=0.0, lr=0.1, steps=100, updates="simultaneous"):
+    """Gradient play on min_x max_y f(x, y) = x·y, whose only equilibrium is (0, 0).
+
+    x descends (x ← x − η·∂f/∂x = x − η·y), y ascends (y ← y + η·∂f/∂y = y + η·x):
+
+    * ``"simultaneous"``: both from the same point. The step is η·(−y, x), at right angles
+      to (x, y), so each step lengthens the radius: r_{t+1} = √(1 + η²)·r_t exactly; the
+      players spiral *outwards* for every η > 0 (Mescheder et al. 2017, "The Numerics of
+      GANs": the Jacobian's eigenvalues ±i have zero real part).
+    * ``"alternating"``: y steps against the *updated* x. The map has determinant 1 and
+      conserves x² − η·x·y + y², so for η < 2 the players *cycle* on an ellipse: bounded,
+      but never converging either (Gidel et al. 2019, "Negative Momentum for Improved Game
+      Dynamics").
+
+    Returns the trajectory as an array of shape (steps + 1, 2): (x_t, y_t), t = 0..steps.
+    """
+    if updates not in BILINEAR_UPDATES:
+        raise ValueError(f"bilinear_game: updates must be one of "
+                         f"{', '.join(BILINEAR_UPDATES)}, got {updates!r}.")
+    if not lr > 0 or int(steps) != steps or steps < 0:
+        raise ValueError(f"bilinear_game: lr must be > 0 and steps a whole number >= 0, got "
+                         f"lr={lr}, steps={steps}.")
+    out = np.empty((int(steps) + 1, 2))
+    x, y = float(x0), float(y0)
+    out[0] = x, y
+    for t in range(1, int(steps) + 1):
+        if updates == "simultaneous":
+            x, y = x - lr * y, y + lr * x
+        else:
+            x = x - lr * y
+            y = y + lr * x
+        out[t] = x, y
+    return out

@@ -355,3 +355,34 @@ def test_smoothing_state_summaries():
     for k in ("loss_real", "loss_fake", "grad_real", "grad_fake"):
         assert s[k].shape == s["logits"].shape and np.all(np.isfinite(s[k]))
     assert np.all(s["d_star"] <= 0.9 + 1e-12) and np.all(two["d_star"] >= 0.1 - 1e-12)
+
+
+def test_simultaneous_play_on_the_bilinear_game_spirals_out_at_the_closed_form_rate():
+    from gan_helpers.theory import bilinear_game
+    lr, steps = 0.2, 50
+    path = bilinear_game(1.0, 0.5, lr=lr, steps=steps, updates="simultaneous")
+    r = np.hypot(path[:, 0], path[:, 1])
+    np.testing.assert_allclose(r, np.hypot(1.0, 0.5) * (1 + lr ** 2) ** (np.arange(steps + 1) / 2),
+                               rtol=1e-12)
+    # the first step, by hand: x - lr*y, y + lr*x from the same point
+    np.testing.assert_allclose(path[1], [1.0 - 0.2 * 0.5, 0.5 + 0.2 * 1.0])
+
+
+def test_alternating_play_cycles_on_a_conserved_ellipse():
+    from gan_helpers.theory import bilinear_game
+    lr = 0.3
+    path = bilinear_game(1.0, 0.5, lr=lr, steps=2000, updates="alternating")
+    x, y = path[:, 0], path[:, 1]
+    np.testing.assert_allclose(x * x - lr * x * y + y * y, 1.0 - 0.15 + 0.25, rtol=1e-9)
+    np.testing.assert_allclose(path[1], [1.0 - 0.3 * 0.5, 0.5 + 0.3 * (1.0 - 0.3 * 0.5)])
+    r = np.hypot(x, y)
+    assert r.max() < 1.5 and r.min() > 0.5     # bounded, and never near the equilibrium
+    assert np.sign(x).min() < 0 < np.sign(x).max()  # it goes round
+
+
+def test_bilinear_game_explains_bad_arguments():
+    from gan_helpers.theory import bilinear_game
+    with pytest.raises(ValueError, match="simultaneous, alternating"):
+        bilinear_game(updates="together")
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        bilinear_game(lr=0)
