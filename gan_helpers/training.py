@@ -551,13 +551,14 @@ class GeneratorEMA(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         opt = _ema_optimizer(self.model, "GeneratorEMA")
         if not isinstance(opt.ema_momentum, tf.Variable):
-            self.beta = float(opt.ema_momentum)
             # A variable, so the compiled step reads its current value; set without
-            # tracking: it is derived from the step count, not state to checkpoint.
+            # tracking: it is derived from the step count, not state to checkpoint. β itself
+            # stays on the optimizer, for this or any later GeneratorEMA to read.
+            object.__setattr__(opt, "_ema_target_momentum", float(opt.ema_momentum))
             object.__setattr__(opt, "ema_momentum",
-                               tf.Variable(self.beta, trainable=False, dtype=tf.float32))
-        else:
-            self.beta = getattr(self, "beta", float(opt.ema_momentum.numpy()))
+                               tf.Variable(float(opt.ema_momentum), trainable=False,
+                                           dtype=tf.float32))
+        self.beta = opt._ema_target_momentum
         self.momentum = opt.ema_momentum
         self._optimizer = opt
 

@@ -29,7 +29,16 @@ Recipes (the notebooks' own, by name; ``--lr``, ``--batch`` and ``--width`` over
   and the lowest per-class accuracy (100 samples asked for per digit, read by the
   workbook's classifier); its FID, score and digit shares are over the same 1,000 samples.
 
+Stabilisers (notebook 08's arms; each changes one thing of the recipe, and the JSON header
+records which): ``--spectral-norm`` (dcgan: D's layers spectrally normalised), ``--loss hinge``
+(both players), ``--r1 GAMMA`` (the R1 penalty on real data), ``--d-lr LR`` (TTUR: D's own
+learning rate), ``--real-target 0.9`` (one-sided label smoothing), ``--ema BETA`` (an
+exponential moving average of G's weights with gh.GeneratorEMA's warm-up: each line adds
+``fid_ema``, ``score_ema`` and ``min_digit_share_ema`` for gh.ema_generator's samples of the
+same latents).
+
     python tools/calibrate.py dense --seeds 0,1,2 --steps 1000,2000,3000
+    python tools/calibrate.py dcgan --spectral-norm --seeds 0,1,2 --steps 1000,2000
 """
 import argparse
 import json
@@ -72,11 +81,18 @@ def build(recipe, seed):
                                                      body=recipe["body"])
     else:
         g = gh.dcgan_generator(width=recipe["width"])
-        d = gh.dcgan_discriminator(width=recipe["width"])
+        d = gh.dcgan_discriminator(width=recipe["width"],
+                                   spectral_norm=recipe.get("spectral_norm", False))
     model = gh.conditional.ConditionalGAN if recipe["kind"] == "cgan" else gh.GAN
     gan = model(g, d, seed=seed)
-    gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate(recipe), beta_1=0.5),
-                g_optimizer=keras.optimizers.Adam(learning_rate(recipe), beta_1=0.5))
+    ema = dict(use_ema=True, ema_momentum=recipe["ema"]) if recipe.get("ema") else {}
+    d_recipe = dict(recipe, lr=recipe.get("d_lr") or recipe["lr"])
+    loss = recipe.get("loss", "standard")
+    games = dict(discriminator_loss="hinge", generator_loss="hinge") if loss == "hinge" else {}
+    gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate(d_recipe), beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(learning_rate(recipe), beta_1=0.5, **ema),
+                r1_gamma=recipe.get("r1", 0.0), real_target=recipe.get("real_target", 1.0),
+                **games)
     return gan
 
 
@@ -95,6 +111,17 @@ def main(argv=None):
                    help="dcgan, cgan: channel width multiplier")
     p.add_argument("--body", choices=("dense", "dcgan"), default=None,
                    help="cgan: the networks behind the label join (default dense)")
+    p.add_argument("--spectral-norm", action="store_true",
+                   help="dcgan: spectrally normalise D's layers")
+    p.add_argument("--loss", choices=("standard", "hinge"), default=None,
+                   help="the game: standard (minimax D, non-saturating G; default) or hinge")
+    p.add_argument("--r1", type=float, default=None, help="R1 penalty weight gamma on real data")
+    p.add_argument("--d-lr", type=float, default=None,
+                   help="D's learning rate, if not --lr's (TTUR)")
+    p.add_argument("--real-target", type=float, default=None,
+                   help="D's target for real images (0.9: one-sided label smoothing)")
+    p.add_argument("--ema", type=float, default=None,
+                   help="also score G's exponential moving average with this momentum")
     p.add_argument("--labels-per-class", type=int, default=200,
                    help="cgan: labelled training images per digit (notebook 07's subset)")
     args = p.parse_args(argv)
@@ -107,11 +134,26 @@ def main(argv=None):
         p.error("--steps must be increasing positive step counts")
     recipe = dict(RECIPES[args.recipe])
     overrides = (("lr", args.lr), ("batch", args.batch), ("width", args.width),
-                 ("body", args.body), ("decay_steps", args.decay_steps))
+                 ("body", args.body), ("decay_steps", args.decay_steps),
+                 ("spectral_norm", args.spectral_norm or None), ("loss", args.loss),
+                 ("r1", args.r1), ("d_lr", args.d_lr), ("real_target", args.real_target),
+                 ("ema", args.ema))
     if args.width is not None and recipe["kind"] == "dense":
         p.error("--width applies to the dcgan and cgan recipes only")
     if args.body is not None and recipe["kind"] != "cgan":
         p.error("--body applies to the cgan recipe only")
+    if args.spectral_norm and recipe["kind"] != "dcgan":
+        p.error("--spectral-norm applies to the dcgan recipe only")
+    if args.r1 is not None and not args.r1 >= 0:
+        p.error("--r1 must be >= 0")
+    if args.ema is not None and recipe["kind"] == "cgan":
+        p.error("--ema applies to the dense and dcgan recipes")
+    if args.ema is not None and not 0 < args.ema < 1:
+        p.error("--ema must lie strictly between 0 and 1 (e.g. 0.999)")
+    if args.real_target is not None and not 0.5 < args.real_target <= 1:
+        p.error("--real-target must lie in (0.5, 1] (0.9: one-sided label smoothing)")
+    if args.real_target is not None and args.loss == "hinge":
+        p.error("--real-target applies to the standard loss only, not hinge")
     if args.decay_steps is not None and args.decay_steps < 1:
         p.error("--decay-steps must be a positive number of steps")
     if args.labels_per_class < 1:
@@ -147,7 +189,8 @@ def main(argv=None):
         done, seconds = 0, 0.0
         for target in steps:
             start = time.perf_counter()
-            gan.fit(data, epochs=1, steps_per_epoch=target - done, verbose=0)
+            gan.fit(data, epochs=1, steps_per_epoch=target - done, verbose=0,
+                    callbacks=[gh.GeneratorEMA()] if recipe.get("ema") else None)
             seconds += time.perf_counter() - start
             done = target
             fake = gan.generate(z=z, labels=asked) if conditional else gan.generate(z=z)
@@ -159,6 +202,13 @@ def main(argv=None):
                 extra = dict(class_acc_mean=round(float(acc.mean()), 3),
                              class_acc_min=round(float(acc.min()), 3),
                              class_acc=np.round(acc, 2).tolist())
+            if recipe.get("ema") and not conditional:
+                averaged = gh.ema_generator(gan).predict(z, batch_size=500, verbose=0)
+                extra.update(
+                    fid_ema=round(gh.metrics.fid(ref_stats, averaged), 1),
+                    score_ema=round(gh.metrics.classifier_score(averaged)[0], 2),
+                    min_digit_share_ema=round(
+                        float(gh.metrics.class_histogram(averaged).counts.min()) / N_EVAL, 3))
             print(json.dumps(dict(
                 recipe=args.recipe, seed=seed, steps=target, train_s=round(seconds, 1), **extra,
                 fid=round(gh.metrics.fid(ref_stats, fake), 1),

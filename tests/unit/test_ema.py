@@ -107,3 +107,11 @@ def test_without_use_ema_the_error_says_how_to_build_the_optimizer():
         gan.fit(data(), epochs=1, verbose=0, callbacks=[gh.GeneratorEMA()])
     with pytest.raises(ValueError, match="warmup must be >= 1"):
         gh.GeneratorEMA(warmup=0)
+
+
+def test_a_later_fit_with_a_new_callback_keeps_the_target_momentum():
+    gan = toy(beta=0.9)
+    gan.fit(data(), epochs=1, verbose=0, callbacks=[gh.GeneratorEMA()])   # 30 steps: m < 0.9
+    later = gh.GeneratorEMA()
+    gan.fit(data(n=200 * 16), epochs=1, verbose=0, callbacks=[later])
+    assert later.beta == 0.9 and float(later.momentum.numpy()) == pytest.approx(0.9)
