@@ -543,8 +543,8 @@ class GeneratorEMA(keras.callbacks.Callback):
 
     def __init__(self, warmup=10):
         super().__init__()
-        if not warmup >= 1:
-            raise ValueError(f"GeneratorEMA: warmup must be >= 1, got {warmup}.")
+        if not warmup > 1:  # warmup = 1 would give m_t = 1: an average frozen at step 0
+            raise ValueError(f"GeneratorEMA: warmup must be > 1, got {warmup}.")
         self.warmup = float(warmup)
         self.momentum = None
 
