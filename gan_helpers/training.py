@@ -477,6 +477,11 @@ def new_run_dir(name="run", root=None):
     raise FileExistsError(f"new_run_dir: could not create a fresh folder under {root!r}.")
 
 
+def _fixed_latents(n, latent_dim, seed):
+    """The same ``n`` latents for every grid of a run (a callback's film of one set of digits)."""
+    return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
+
+
 class ImageGridCallback(keras.callbacks.Callback):
     """Saves a grid of samples from a *fixed* latent batch after every ``every`` epochs.
 
@@ -496,8 +501,7 @@ class ImageGridCallback(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         if self.z is None:
-            self.z = np.random.default_rng(self.seed).standard_normal(
-                (self.n, self.model.latent_dim)).astype(np.float32)
+            self.z = _fixed_latents(self.n, self.model.latent_dim, self.seed)
 
     def on_epoch_end(self, epoch, logs=None):
         self.epochs_seen += 1
@@ -629,8 +633,7 @@ class TensorBoardImages(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         if self.z is None:
-            self.z = np.random.default_rng(self.seed).standard_normal(
-                (self.n, self.model.latent_dim)).astype(np.float32)
+            self.z = _fixed_latents(self.n, self.model.latent_dim, self.seed)
         if self._writer is None:
             self._writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "train"))
 

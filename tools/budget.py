@@ -46,6 +46,8 @@ PROFILES = ("smoke", "quick", "full")
 # Train-split sizes: the offline subset (what smoke and quick measure here, and CI uses) and
 # MNIST online (what Colab and `full` load).
 TRAIN_IMAGES = {"offline": 4000, "online": 60000}
+if os.path.join(ROOT, "tools") not in sys.path:  # bench and run_all are this folder's scripts
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
 Run = collections.namedtuple("Run", "notebook label steps batch updates flops_per_image")
 
 
@@ -94,7 +96,6 @@ _FLOPS = {}
 
 def _forward(key, build):
     if key not in _FLOPS:
-        sys.path.insert(0, os.path.join(ROOT, "tools"))
         from bench import forward_flops
         _FLOPS[key] = forward_flops(build())
     return _FLOPS[key]
@@ -276,7 +277,6 @@ def executed_updates(nb, source=SOURCE, timeout=1800):
     import tempfile
 
     import nbformat
-    sys.path.insert(0, os.path.join(ROOT, "tools"))
     from run_all import execute_notebook
     path = notebook_paths(source)[nb]
     with tempfile.TemporaryDirectory() as tmp:
