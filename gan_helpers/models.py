@@ -30,9 +30,11 @@ def dense_generator(latent_dim=100, widths=(128, 256), output_shape=(28, 28, 1),
         h = layers.Dense(w, activation=activation, name=f"dense_{i}")(h)
         if batchnorm:
             h = layers.BatchNormalization(momentum=0.8, name=f"bn_{i}")(h)
-    h = layers.Dense(math.prod(output_shape), activation=output_activation, name="out")(h)
+    # float32 output even under a mixed-precision policy: samples feed metrics and plots.
+    h = layers.Dense(math.prod(output_shape), activation=output_activation, dtype="float32",
+                     name="out")(h)
     if len(output_shape) > 1:
-        h = layers.Reshape(output_shape, name="image")(h)
+        h = layers.Reshape(output_shape, dtype="float32", name="image")(h)
     return keras.Model(z, h, name=name)
 
 
@@ -48,7 +50,7 @@ def dense_discriminator(input_shape=(28, 28, 1), widths=(128, 64), activation="r
         h = layers.Dense(w, activation=activation, name=f"dense_{i}")(h)
         if dropout:
             h = layers.Dropout(dropout, name=f"dropout_{i}")(h)
-    logit = layers.Dense(1, name="logit")(h)
+    logit = layers.Dense(1, dtype="float32", name="logit")(h)  # float32 under mixed precision
     return keras.Model(x, logit, name=name)
 
 
@@ -110,3 +112,27 @@ def dcgan_discriminator(width=1.0, dropout=0.3, input_shape=(28, 28, 1), spectra
     # float32 logits under mixed precision (the wrapper returns its input's dtype)
     logit = sn(layers.Dense(1, dtype="float32", name="logit"), dtype="float32")(h)
     return keras.Model(x, logit, name=name)
+
+
+def dirac_gan(theta=0.5, psi=0.0):
+    """The Dirac-GAN of Mescheder et al. (2018, "Which Training Methods for GANs do actually
+    Converge?", section 2.1): the data are the single point x = 0, the generator outputs the
+    single point θ whatever its noise, and the discriminator is linear, D(x) = ψ·x (a logit).
+    The equilibrium is θ = ψ = 0; the smallest GAN on which gradient play can be watched.
+
+    Returns ``(generator, discriminator)`` for :class:`gan_helpers.GAN`: G's only trainable
+    weight that moves is its bias θ (its kernel multiplies a zeroed noise, so its gradient
+    is 0), D's only weight is its kernel ψ (no bias). Read them back with
+    ``float(generator.get_layer("theta").bias[0])`` and
+    ``float(discriminator.get_layer("psi").kernel[0, 0])``.
+    """
+    z = keras.Input((1,), name="z")
+    zeroed = layers.Lambda(lambda t: 0.0 * t, name="ignore_noise")(z)
+    out = layers.Dense(1, kernel_initializer="zeros",
+                       bias_initializer=keras.initializers.Constant(float(theta)),
+                       dtype="float32", name="theta")(zeroed)
+    x = keras.Input((1,), name="x")
+    logit = layers.Dense(1, use_bias=False, kernel_initializer=keras.initializers.Constant(
+        float(psi)), dtype="float32", name="psi")(x)
+    return (keras.Model(z, out, name="dirac_generator"),
+            keras.Model(x, logit, name="dirac_discriminator"))

@@ -114,3 +114,55 @@ def save_gif(frames, path, duration_ms=200, hold_last_ms=None, loop=0):
                    duration=durations, loop=loop)
     return path
 
+
+
+def training_panel(log, title=None, axes=None, max_snapshots=4):
+    """One row of four plots that tell training behaviours apart, from a
+    :class:`gan_helpers.RunLog`: (1) D's and G's losses, (2) mean D(x) and D(G(z)),
+    (3) the gradient norms of D and G (log scale; a vanishing G gradient is a D that wins),
+    (4) the same fixed latents' samples at up to ``max_snapshots`` times, one row per time,
+    oldest on top. A diverged run gets a red line at the step where a loss became NaN/Inf.
+    Pass ``axes`` (four axes) to draw into a bigger figure; returns the axes."""
+    if not getattr(log, "steps", None):
+        raise ValueError("training_panel: the RunLog has no points yet; train with it first "
+                         "(gan.fit(..., callbacks=[log])).")
+    if axes is None:
+        _, axes = plt.subplots(1, 4, figsize=(16, 3.2))
+    if len(axes) != 4:
+        raise ValueError(f"training_panel: needs 4 axes, got {len(axes)}.")
+    steps, hist = np.asarray(log.steps), log.history
+    groups = [(("d_loss", "g_loss"), "loss", False), (("d_real", "d_fake"), "mean D(·)", False),
+              (("d_grad_norm", "g_grad_norm"), "gradient norm", True)]
+    labels = {"d_real": "D(x)", "d_fake": "D(G(z))"}
+    for ax, (keys, ylabel, log_y) in zip(axes[:3], groups):
+        for k in keys:
+            if k in hist:
+                values = np.asarray(hist[k], dtype=np.float64)
+                ax.plot(steps, np.where(np.isfinite(values), values, np.nan), marker="o", ms=2,
+                        label=labels.get(k, k))
+        if log_y and any(k in hist for k in keys):
+            ax.set_yscale("log")
+        if ylabel == "mean D(·)":
+            ax.set_ylim(-0.02, 1.02)
+        if log.diverged_at is not None:
+            ax.axvline(log.diverged_at, color="red", ls="--", label="NaN/Inf")
+        ax.set_xlabel("generator step")
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=7)
+    snaps = list(log.samples)
+    if len(snaps) > max_snapshots:  # evenly spaced, always the first and the last
+        keep = np.unique(np.linspace(0, len(snaps) - 1, max_snapshots).round().astype(int))
+        snaps = [snaps[i] for i in keep]
+    if snaps:
+        n = len(snaps[0][1])
+        strip = np.concatenate([image_grid(images, nrow=n) for _, images in snaps])
+        axes[3].imshow(strip, cmap="gray", vmin=0, vmax=255)
+        axes[3].set_yticks([(i + 0.5) * strip.shape[0] / len(snaps) for i in range(len(snaps))])
+        axes[3].set_yticklabels([f"step {s}" for s, _ in snaps], fontsize=7)
+        axes[3].set_xticks([])
+        axes[3].set_title("samples (fixed z)", fontsize=9)
+    else:
+        axes[3].set_axis_off()
+    if title:
+        axes[0].set_title(title, loc="left", fontsize=10)
+    return axes

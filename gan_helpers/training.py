@@ -356,6 +356,9 @@ class DivergenceGuard(keras.callbacks.TerminateOnNaN):
         if not bad:
             return
         step = int(np.asarray(self.model.g_optimizer.iterations))
+        for c in self.others:  # e.g. a RunLog records the broken step before the raise
+            if hasattr(c, "on_divergence"):
+                c.on_divergence(step, logs)
         kept = [getattr(c, "manager", None) for c in self.others]
         latest = next((m.latest_checkpoint for m in kept if m is not None and m.latest_checkpoint),
                       None)
@@ -510,6 +513,61 @@ class ImageGridCallback(keras.callbacks.Callback):
         path = os.path.join(self.run_dir, f"epoch_{self.epochs_seen:03d}.png")
         save_image_grid(self.model.generate(z=self.z), path, nrow=self.nrow)
         self.paths.append(path)
+
+
+class RunLog(keras.callbacks.Callback):
+    """What a training panel shows (:func:`gan_helpers.plots.training_panel`), recorded as the
+    run goes: every metric the GAN logs (``d_loss``, ``g_loss``, ``d_real`` = mean D(x),
+    ``d_fake`` = mean D(G(z)), and ``d_grad_norm``, ``g_grad_norm`` with
+    ``GAN(gradient_norms=True)``) at the end of each epoch, with the generator step reached,
+    and samples of one fixed latent batch every ``sample_every`` epochs.
+
+    Keras averages a metric over its epoch, so for a curve train in short epochs
+    (``fit(ds, epochs=20, steps_per_epoch=50)``: one point per 50 steps). When a loss turns
+    NaN or infinite, ``GAN.fit``'s :class:`DivergenceGuard` hands this log the broken step's
+    values before it raises: ``diverged_at`` is that step (None while the run is finite), and
+    the last point of each curve is the non-finite one. A second ``fit`` continues the log.
+
+    Attributes: ``steps`` (the generator step of each point), ``history`` ({metric: [value,
+    ...]}), ``samples`` ([(step, images), ...]), ``diverged_at``.
+    """
+
+    def __init__(self, n=8, sample_every=1, seed=0):
+        super().__init__()
+        if int(n) < 0 or int(sample_every) < 1:
+            raise ValueError(f"RunLog: n must be >= 0 and sample_every >= 1, got n={n}, "
+                             f"sample_every={sample_every}.")
+        self.n, self.sample_every, self.seed = int(n), int(sample_every), seed
+        self.z = None
+        self.steps, self.history, self.samples = [], {}, []
+        self.diverged_at = None
+        self._epochs = 0
+
+    def _record(self, step, logs):
+        self.steps.append(int(step))
+        for k, v in (logs or {}).items():
+            self.history.setdefault(k, [np.nan] * (len(self.steps) - 1)).append(float(v))
+        for values in self.history.values():  # a metric missing from these logs: a gap
+            values.extend([np.nan] * (len(self.steps) - len(values)))
+
+    def on_train_begin(self, logs=None):
+        if self.z is None and self.n:
+            self.z = _fixed_latents(self.n, self.model.latent_dim, self.seed)
+            self.samples.append((self._step(), self.model.generate(z=self.z)))
+
+    def _step(self):
+        return int(np.asarray(self.model.g_optimizer.iterations))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._epochs += 1
+        self._record(self._step(), logs)
+        if self.n and self._epochs % self.sample_every == 0:
+            self.samples.append((self.steps[-1], self.model.generate(z=self.z)))
+
+    def on_divergence(self, step, logs):
+        """Called by :class:`DivergenceGuard` with the non-finite step's logs."""
+        self.diverged_at = int(step)
+        self._record(step, logs)
 
 
 # --- an exponential moving average of G's weights ---------------------------------------------
