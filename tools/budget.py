@@ -219,8 +219,32 @@ def runs_07(c, n_train):
                 small_cnn())]
 
 
+def runs_08(c, n_train):
+    import gan_helpers as gh
+    w = c["stab_width"]
+    dense = dense_gan(64, (256, 512), (512, 256))
+    seeds, stab_seeds = len(c["gallery_seeds"]), len(c["stab_seeds"])
+    dcgan_r1 = _gan(("dcgan", w), lambda: gh.dcgan_generator(width=w),  # R1: D's double backward
+                    lambda: gh.dcgan_discriminator(width=w), penalty=True)
+    dirac = _gan(("dirac",), lambda: gh.models.dirac_gan()[0],
+                 lambda: gh.models.dirac_gan()[1])
+    # The gallery's fifth run, SGD at rate 1, reaches NaN within a few steps (asserted there):
+    # those few updates per seed are not counted (they stay within SLACK).
+    out = [Run("08", "gallery: 4 behaviours × seeds", 4 * seeds * c["gallery_steps"], 64, 2,
+               dense),
+           Run("08", "4 mystery panels", 4 * c["gallery_steps"], 64, 2, dense),
+           Run("08", "Dirac-GAN: 2 orders + the exercise's run", 2 * c["dirac_steps"] + 100, 8,
+               2, dirac),
+           Run("08", "TensorBoard run", c["tb_epochs"] * c["chunk"], 64, 2, dense)]
+    for arm in c["stab_arms"]:
+        if arm != "EMA of G":  # sampled from the baseline's runs: no training of its own
+            out.append(Run("08", f"stabilisers: {arm}", stab_seeds * c["stab_steps"], 64, 2,
+                           dcgan_r1 if arm == "R1" else dcgan(w)))
+    return out
+
+
 WORK = {"01": runs_01, "02": runs_02, "03": runs_03, "04": runs_04, "05": runs_05,
-        "06": runs_06, "07": runs_07}
+        "06": runs_06, "07": runs_07, "08": runs_08}
 
 
 def notebook_paths(source=SOURCE):

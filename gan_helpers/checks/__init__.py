@@ -24,7 +24,8 @@ Layout: :mod:`.core` holds the mechanics (``rel_error``, ``check_function``, ``c
 the shape-first and finite checks, the matching of known mistakes); one module per notebook
 holds its checkers, in series order: ``nb00_setup``, ``nb01_minimax``, ``nb02_dense_gan``,
 ``nb03_label_smoothing``, ``nb04_dcgan``, ``nb05_mode_collapse``, ``nb06_fid``,
-``nb07_conditional``. Notebooks call them as ``gh.checks.check_<exercise>(fn)``.
+``nb07_conditional``, ``nb08_diagnosing``. Notebooks call them as
+``gh.checks.check_<exercise>(fn)`` (and 08 trains its mystery panels with ``mystery_runs``).
 """
 from . import (
     nb00_setup,
@@ -35,6 +36,7 @@ from . import (
     nb05_mode_collapse,
     nb06_fid,
     nb07_conditional,
+    nb08_diagnosing,
 )
 from .core import (
     EXERCISES,
@@ -45,9 +47,10 @@ from .core import (
     solution,
     yours_or_reference,
 )
+from .nb08_diagnosing import mystery_runs
 
 MODULES = (nb00_setup, nb01_minimax, nb02_dense_gan, nb03_label_smoothing, nb04_dcgan,
-           nb05_mode_collapse, nb06_fid, nb07_conditional)
+           nb05_mode_collapse, nb06_fid, nb07_conditional, nb08_diagnosing)
 
 # Every exercise's checker, as gh.checks.check_<exercise>, in series order.
 CHECKERS = {f"check_{name}": getattr(module, f"check_{name}")
@@ -56,4 +59,4 @@ CHECKERS = {f"check_{name}": getattr(module, f"check_{name}")
 globals().update(CHECKERS)
 
 __all__ = ["rel_error", "check_function", "check_parts", "grading_mode", "yours_or_reference",
-           "solution", "EXERCISES", *CHECKERS]
+           "solution", "EXERCISES", "mystery_runs", *CHECKERS]

@@ -37,6 +37,17 @@ SOLUTIONS = {'bce_grad': '# 03_label_smoothing.ipynb\n'
              '    if coverage.modes < len(centres):  # sharp, but modes missing\n'
              '        return "mode collapse"\n'
              '    return "healthy"',
+ 'diagnosis': '# 08_diagnosing_training.ipynb\n'
+              'def diagnosis():\n'
+              '    """{"A": label, "B": label, "C": label, "D": label}: your reading of each '
+              'panel."""\n'
+              '    return {"A": "output range", "B": "mode collapse", "C": "healthy", "D": "D '
+              'wins"}',
+ 'dirac_growth': '# 08_diagnosing_training.ipynb\n'
+                 'def dirac_growth(lr):\n'
+                 '    """The factor by which one simultaneous step multiplies the distance to (0, '
+                 '0), near it."""\n'
+                 '    return np.sqrt(1 + lr ** 2 / 4)',
  'expected_class_accuracy': '# 07_conditional_gan_augmentation.ipynb\n'
                             'def expected_class_accuracy(judge_accuracy, n_classes):\n'
                             '    """(label_ignoring, perfect): the expected per-class accuracy of '
