@@ -62,10 +62,10 @@ MYSTERY_SEED = 100  # fresh runs: the gallery trains seeds 0, 1, 2
 _TELLS = {
     ("D wins", "output range"): "both have D(G(z)) near 0, but here G's gradient norm falls to "
     "~0 (the saturating loss stops teaching G) while the samples still span negative pixels; "
-    "an output-range mismatch keeps a gradient and its samples never go below 0.",
+    "under an output-range mismatch the samples never go below 0.",
     ("output range", "D wins"): "both have D(G(z)) near 0, but look at the samples' pixel range "
     "in the panel's title: none is below 0, so G cannot draw the data's background (-1) at all; "
-    "its gradient norm does not vanish (the non-saturating loss keeps pushing).",
+    "its gradient norm shrinks far less than a winning D's saturating loss lets it.",
     ("mode collapse", "healthy"): "D(G(z)) is high (D is fooled) and the losses look calm, but "
     "the samples of different z are the same image: count the distinct samples, not the loss.",
     ("healthy", "mode collapse"): "the samples differ from one z to the next (several digits), "
