@@ -119,3 +119,20 @@ def as_samples(samples, name="samples", shape=None):
         raise ValueError(f"{name}: samples have shape {x.shape[1:]} each, expected "
                          f"{tuple(shape)}.")
     return x.astype(np.float32)
+
+
+def shifted(images, radius=1):
+    """Every copy of ``images`` (N, H, W[, C]) moved by (dy, dx) with |dy|, |dx| <= ``radius``
+    pixels, wrapping around the border (``np.roll``): (2·radius + 1)² · N images, shift by
+    shift, the unshifted copy among them. For a nearest-neighbour search that forgives small
+    shifts (notebook 09's memorisation test): compare a sample with every shifted training
+    image, and a copy moved by a pixel or two is found again."""
+    images = np.asarray(images)
+    if images.ndim not in (3, 4):
+        raise ValueError(f"shifted: expected images (N, H, W) or (N, H, W, C), got shape "
+                         f"{images.shape}.")
+    if int(radius) < 0:
+        raise ValueError(f"shifted: radius must be >= 0, got {radius}.")
+    r = int(radius)
+    return np.concatenate([np.roll(images, (dy, dx), axis=(1, 2))
+                           for dy in range(-r, r + 1) for dx in range(-r, r + 1)])

@@ -122,3 +122,15 @@ def test_toy_gan_fit_refuses_nan_samples():
     pts[3, 1] = np.nan
     with pytest.raises(ValueError, match=r"GAN.fit: real samples: 1 values are NaN"):
         gan.fit(pts, batch_size=8, epochs=1, verbose=0)
+
+
+def test_shifted_holds_every_shift_within_the_radius_once():
+    from gan_helpers.images import shifted
+    x = np.arange(2 * 5 * 5).reshape(2, 5, 5)
+    out = shifted(x, radius=1)
+    assert out.shape == (18, 5, 5)
+    np.testing.assert_array_equal(out[8:10], x)              # (0, 0), the middle of 9 shifts
+    np.testing.assert_array_equal(out[0], np.roll(x[0], (-1, -1), axis=(0, 1)))
+    assert shifted(x[..., None], radius=0).shape == (2, 5, 5, 1)
+    with pytest.raises(ValueError, match="radius"):
+        shifted(x, radius=-1)
