@@ -243,8 +243,13 @@ def runs_08(c, n_train):
     return out
 
 
+def runs_09(c, n_train):
+    return [Run("09", "DCGAN width 0.25", c["gan_steps"], 64, 2, dcgan(0.25))]
+
+
 WORK = {"01": runs_01, "02": runs_02, "03": runs_03, "04": runs_04, "05": runs_05,
-        "06": runs_06, "07": runs_07, "08": runs_08}
+        "06": runs_06, "07": runs_07, "08": runs_08,
+        "09": runs_09}
 
 
 def notebook_paths(source=SOURCE):

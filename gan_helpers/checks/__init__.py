@@ -24,7 +24,7 @@ Layout: :mod:`.core` holds the mechanics (``rel_error``, ``check_function``, ``c
 the shape-first and finite checks, the matching of known mistakes); one module per notebook
 holds its checkers, in series order: ``nb00_setup``, ``nb01_minimax``, ``nb02_dense_gan``,
 ``nb03_label_smoothing``, ``nb04_dcgan``, ``nb05_mode_collapse``, ``nb06_fid``,
-``nb07_conditional``, ``nb08_diagnosing``. Notebooks call them as
+``nb07_conditional``, ``nb08_diagnosing``, ``nb09_evaluation``. Notebooks call them as
 ``gh.checks.check_<exercise>(fn)`` (and 08 trains its mystery panels with ``mystery_runs``).
 """
 from . import (
@@ -37,6 +37,7 @@ from . import (
     nb06_fid,
     nb07_conditional,
     nb08_diagnosing,
+    nb09_evaluation,
 )
 from .core import (
     EXERCISES,
@@ -50,7 +51,8 @@ from .core import (
 from .nb08_diagnosing import mystery_runs
 
 MODULES = (nb00_setup, nb01_minimax, nb02_dense_gan, nb03_label_smoothing, nb04_dcgan,
-           nb05_mode_collapse, nb06_fid, nb07_conditional, nb08_diagnosing)
+           nb05_mode_collapse, nb06_fid, nb07_conditional, nb08_diagnosing,
+           nb09_evaluation)
 
 # Every exercise's checker, as gh.checks.check_<exercise>, in series order.
 CHECKERS = {f"check_{name}": getattr(module, f"check_{name}")
