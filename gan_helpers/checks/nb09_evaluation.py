@@ -77,14 +77,16 @@ METRICS = ("FID", "KID", "precision", "recall", "density", "coverage", "memorisa
 _FLAGS = {"memorisation (shift-tolerant)"}  # what flags the shifted, noised copies
 
 _WHY = {
-    "FID": "the copies are real digits: their features have the data's mean and covariance, so "
-           "FID is as good as a real set's.",
+    "FID": "the copies are real digits: their features have nearly the data's mean and "
+           "covariance, so FID rates the memoriser better than any other constructed generator.",
     "KID": "like FID, KID compares feature distributions, and the copies' distribution is the "
            "data's.",
-    "precision": "every copy is a realistic digit, inside the real manifold: precision is high.",
+    "precision": "every copy is a realistic digit, mostly inside the real manifold: noise and "
+                 "the DCGAN's samples score far lower precision.",
     "recall": "copies of many different training digits cover the data's variety: recall is "
               "high.",
-    "density": "the copies sit where real digits are: density is near that of real samples.",
+    "density": "the copies sit where real digits are (the added noise lowers density a little), "
+               "far above noise's or the DCGAN's.",
     "coverage": "copies of many training digits reach most real neighbourhoods: coverage is "
                 "high.",
     "memorisation (pixels)": "a one-pixel shift moves a digit far in pixel space (strokes no "
@@ -97,7 +99,7 @@ _WHY = {
 @exercise()
 def check_memoriser_flags(memoriser_flags):
     """09, exercise 2: ``memoriser_flags() -> set`` of the names in ``METRICS`` that will rate
-    the memoriser clearly worse than held-out real digits."""
+    the memoriser the worst of the notebook's seven generators."""
     got = memoriser_flags()
     if isinstance(got, str):
         got = {got}
