@@ -115,7 +115,6 @@ def save_gif(frames, path, duration_ms=200, hold_last_ms=None, loop=0):
     return path
 
 
-
 def training_panel(log, title=None, axes=None, max_snapshots=4):
     """One row of four plots that tell training behaviours apart, from a
     :class:`gan_helpers.RunLog`: (1) D's and G's losses, (2) mean D(x) and D(G(z)),

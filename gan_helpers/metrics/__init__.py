@@ -30,6 +30,7 @@ from .frechet import (
     inception_preprocess,
 )
 from .manifold import (
+    CopyDetector,
     DensityCoverage,
     Memorisation,
     PrecisionRecall,
@@ -48,5 +49,5 @@ __all__ = [
     "as_model_input", "classifier_score", "class_histogram", "ClassHistogram",
     "mode_coverage", "ModeCoverage", "kid", "KID", "mmd2_unbiased", "polynomial_kernel",
     "precision_recall", "PrecisionRecall", "density_coverage", "DensityCoverage", "knn_radii",
-    "nearest_distances", "memorisation", "Memorisation",
+    "nearest_distances", "memorisation", "Memorisation", "CopyDetector",
 ]

@@ -136,26 +136,40 @@ class Memorisation(NamedTuple):
     median_ratio: float
 
 
-def memorisation(train, generated, heldout, quantile=0.01, seed=0):
-    """A nearest-neighbour memorisation test.
+class CopyDetector:
+    """A nearest-neighbour memorisation test, calibrated once and applied to any number of
+    generators.
 
     Fresh real samples (``heldout``, never trained on) show how close an image that was *not*
     copied comes to the training set. Their nearest-training distances are split at random in
     two halves: the ``quantile`` (default 1%) of the first half is the threshold, and the second
     half measures the test's false-positive rate on honest samples (about ``quantile``). A
     generated sample nearer to a training sample than the threshold is flagged as a likely copy.
+    Calling the detector on generated features returns a :class:`Memorisation`.
     """
-    train = _features(train, "training features", "memorisation")
-    heldout = _features(heldout, "held-out features", "memorisation")
-    generated = _features(generated, "generated features", "memorisation")
-    if len(heldout) < 4:
-        raise ValueError("memorisation: need at least 4 held-out samples (two halves).")
-    if not 0 < quantile < 1:
-        raise ValueError(f"memorisation: quantile must lie in (0, 1), got {quantile}.")
-    d_held = nearest_distances(heldout, train)
-    order = np.random.default_rng(seed).permutation(len(d_held))
-    calibrate, test = d_held[order[: len(order) // 2]], d_held[order[len(order) // 2:]]
-    threshold = float(np.quantile(calibrate, quantile))
-    d_gen = nearest_distances(generated, train)
-    return Memorisation(float((d_gen < threshold).mean()), float((test < threshold).mean()),
-                        threshold, float(np.median(d_gen) / np.median(d_held)))
+
+    def __init__(self, train, heldout, quantile=0.01, seed=0):
+        self.train = _features(train, "training features", "memorisation")
+        heldout = _features(heldout, "held-out features", "memorisation")
+        if len(heldout) < 4:
+            raise ValueError("memorisation: need at least 4 held-out samples (two halves).")
+        if not 0 < quantile < 1:
+            raise ValueError(f"memorisation: quantile must lie in (0, 1), got {quantile}.")
+        d_held = nearest_distances(heldout, self.train)
+        order = np.random.default_rng(seed).permutation(len(d_held))
+        calibrate, test = d_held[order[: len(order) // 2]], d_held[order[len(order) // 2:]]
+        self.threshold = float(np.quantile(calibrate, quantile))
+        self.false_positive_rate = float((test < self.threshold).mean())
+        self.median_heldout = float(np.median(d_held))
+
+    def __call__(self, generated):
+        generated = _features(generated, "generated features", "memorisation")
+        d_gen = nearest_distances(generated, self.train)
+        return Memorisation(float((d_gen < self.threshold).mean()), self.false_positive_rate,
+                            self.threshold, float(np.median(d_gen)) / self.median_heldout)
+
+
+def memorisation(train, generated, heldout, quantile=0.01, seed=0):
+    """The memorisation test of :class:`CopyDetector` on one set of ``generated`` features
+    (build a ``CopyDetector`` once to test several generators against the same data)."""
+    return CopyDetector(train, heldout, quantile, seed)(generated)

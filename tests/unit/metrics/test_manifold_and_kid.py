@@ -138,3 +138,11 @@ def test_kid_grows_with_the_shift_and_reports_its_subsets():
 def test_bad_inputs_get_clear_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_a_copy_detector_calibrated_once_scores_like_memorisation():
+    rng = np.random.default_rng(7)
+    train, heldout = rng.normal(size=(300, 4)), rng.normal(size=(200, 4))
+    detector = M.CopyDetector(train, heldout)
+    for generated in (train[:50] + 0.01, rng.normal(size=(50, 4))):
+        assert detector(generated) == M.memorisation(train, generated, heldout)
